@@ -1,0 +1,283 @@
+//! A creator's signing credentials: making them, storing them, loading them.
+//!
+//! A credentials folder holds four files:
+//!
+//! | file | content | share? |
+//! | --- | --- | --- |
+//! | `ca.pem` | the local CA certificate | yes: verifiers add it as a trust anchor |
+//! | `chain.pem` | the signer certificate, then the CA certificate | embedded in every signed file |
+//! | `signer.key` | the signer's private key, passphrase-encrypted PKCS#8 | never; back it up |
+//! | `ca.key` | the CA's private key, passphrase-encrypted PKCS#8 | never; back it up offline |
+//!
+//! Key files are created with mode 0600, and a key file that others can read
+//! is refused when loading.
+
+mod issue;
+mod keys;
+pub mod profile;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ed25519_dalek::SigningKey;
+use secrecy::SecretString;
+
+pub use issue::{Identity, IssuedCredentials, Validity, issue};
+
+use crate::error::{Error, Result};
+
+/// File name of the local CA certificate in a credentials folder.
+pub const CA_CERT_FILE: &str = "ca.pem";
+/// File name of the CA's encrypted private key.
+pub const CA_KEY_FILE: &str = "ca.key";
+/// File name of the signing chain (signer certificate, then CA).
+pub const CHAIN_FILE: &str = "chain.pem";
+/// File name of the signer's encrypted private key.
+pub const SIGNER_KEY_FILE: &str = "signer.key";
+
+/// The paths of the files in a credentials folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsFolder {
+    /// The folder itself.
+    pub dir: PathBuf,
+}
+
+impl CredentialsFolder {
+    /// The credentials folder at `dir` (which may not exist yet).
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        CredentialsFolder { dir: dir.into() }
+    }
+
+    /// The CA certificate, to be given to verifiers as a trust anchor.
+    pub fn ca_certificate(&self) -> PathBuf {
+        self.dir.join(CA_CERT_FILE)
+    }
+
+    /// The CA's private key.
+    pub fn ca_key(&self) -> PathBuf {
+        self.dir.join(CA_KEY_FILE)
+    }
+
+    /// The signing chain.
+    pub fn chain(&self) -> PathBuf {
+        self.dir.join(CHAIN_FILE)
+    }
+
+    /// The signer's private key.
+    pub fn signer_key(&self) -> PathBuf {
+        self.dir.join(SIGNER_KEY_FILE)
+    }
+
+    fn all_files(&self) -> [PathBuf; 4] {
+        [
+            self.ca_certificate(),
+            self.chain(),
+            self.signer_key(),
+            self.ca_key(),
+        ]
+    }
+
+    /// Issue fresh credentials for `identity` and store them here, keys
+    /// encrypted with `passphrase`.
+    ///
+    /// The folder is created (mode 0700) if needed; a folder that already
+    /// holds any credential file is refused, so nothing is ever replaced.
+    /// If writing fails half way, the files written so far are removed.
+    pub fn create(&self, identity: &Identity, passphrase: &SecretString) -> Result<()> {
+        self.create_with(identity, passphrase, Validity::default())
+    }
+
+    /// [`CredentialsFolder::create`] with explicit certificate validity.
+    pub fn create_with(
+        &self,
+        identity: &Identity,
+        passphrase: &SecretString,
+        validity: Validity,
+    ) -> Result<()> {
+        let folder = self.dir.display().to_string();
+        if let Some(existing) = self.all_files().into_iter().find(|p| p.exists()) {
+            return Err(Error::CredentialsExist {
+                folder,
+                existing: existing.display().to_string(),
+            });
+        }
+        if passphrase_is_empty(passphrase) {
+            return Err(Error::InvalidOption(
+                "the passphrase is empty; choose one to protect the private keys".into(),
+            ));
+        }
+        create_private_dir(&self.dir)
+            .map_err(|e| Error::io(&folder, "cannot create the folder", e))?;
+
+        let issued = issue(identity, validity)?;
+        let signer_key = keys::encrypt_key(&issued.signer_key, passphrase)?;
+        let ca_key = keys::encrypt_key(&issued.ca_key, passphrase)?;
+
+        let mut written = Vec::new();
+        let result = (|| {
+            for (path, contents, private) in [
+                (
+                    self.ca_certificate(),
+                    issued.ca_certificate_pem.as_bytes(),
+                    false,
+                ),
+                (self.chain(), issued.chain_pem.as_bytes(), false),
+                (self.signer_key(), signer_key.as_bytes(), true),
+                (self.ca_key(), ca_key.as_bytes(), true),
+            ] {
+                if private {
+                    keys::write_private_file(&path, contents)?;
+                } else {
+                    keys::write_public_file(&path, contents)?;
+                }
+                written.push(path);
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            for path in written {
+                let _ = fs::remove_file(path);
+            }
+        }
+        result
+    }
+
+    /// Load the signing credentials stored here, decrypting the signer key
+    /// with `passphrase`.
+    pub fn load(&self, passphrase: Option<&SecretString>) -> Result<SigningCredentials> {
+        SigningCredentials::from_files(&self.chain(), &self.signer_key(), passphrase)
+    }
+}
+
+fn passphrase_is_empty(passphrase: &SecretString) -> bool {
+    use secrecy::ExposeSecret;
+    passphrase.expose_secret().is_empty()
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// A signer's private key and certificate chain, loaded and checked, ready to sign.
+pub struct SigningCredentials {
+    key: SigningKey,
+    chain: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SigningCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningCredentials")
+            .field("key", &"<secret>")
+            .field("chain_len", &self.chain.len())
+            .finish()
+    }
+}
+
+impl SigningCredentials {
+    /// Load a chain PEM file and a private-key file.
+    ///
+    /// The key file must not be readable by group or others.
+    pub fn from_files(
+        chain_path: &Path,
+        key_path: &Path,
+        passphrase: Option<&SecretString>,
+    ) -> Result<Self> {
+        let chain_name = chain_path.display().to_string();
+        let key_name = key_path.display().to_string();
+        refuse_shared_key_file(key_path, &key_name)?;
+        let chain_pem =
+            fs::read_to_string(chain_path).map_err(|e| Error::io(&chain_name, "cannot read", e))?;
+        let key_pem = zeroize::Zeroizing::new(
+            fs::read_to_string(key_path).map_err(|e| Error::io(&key_name, "cannot read", e))?,
+        );
+        Self::from_pem(&chain_name, &chain_pem, &key_name, &key_pem, passphrase)
+    }
+
+    /// Build credentials from PEM text. The names are used in error messages.
+    ///
+    /// The key may be encrypted (`ENCRYPTED PRIVATE KEY`, needs `passphrase`)
+    /// or not (`PRIVATE KEY`). The chain is checked against the C2PA
+    /// certificate profile and against the key.
+    pub fn from_pem(
+        chain_name: &str,
+        chain_pem: &str,
+        key_name: &str,
+        key_pem: &str,
+        passphrase: Option<&SecretString>,
+    ) -> Result<Self> {
+        let chain = parse_pem_certificates(chain_name, chain_pem)?;
+        let key = keys::decode_key(key_name, key_pem, passphrase)?;
+        profile::check_chain(
+            chain_name,
+            &chain,
+            Some(&key.verifying_key().to_bytes()),
+            unix_now(),
+        )?;
+        Ok(SigningCredentials { key, chain })
+    }
+
+    /// Build credentials from freshly issued ones (no files involved).
+    pub fn from_issued(issued: &IssuedCredentials) -> Result<Self> {
+        let chain = parse_pem_certificates("issued chain", &issued.chain_pem)?;
+        Ok(SigningCredentials {
+            key: issued.signer_key.clone(),
+            chain,
+        })
+    }
+
+    /// The certificate chain, DER, signer first.
+    pub fn chain_der(&self) -> &[Vec<u8>] {
+        &self.chain
+    }
+
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Refuse a private-key file that group or others may read.
+fn refuse_shared_key_file(path: &Path, name: &str) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)
+            .map_err(|e| Error::io(name, "cannot read", e))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(Error::BadKey {
+                file: name.into(),
+                reason: format!(
+                    "is readable by other users (mode {:o}); a private key must be private: run `chmod 600 {name}`",
+                    mode & 0o777
+                ),
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, name);
+    Ok(())
+}
+
+/// Parse every `CERTIFICATE` block of a PEM text into DER, in order.
+pub(crate) fn parse_pem_certificates(name: &str, pem_text: &str) -> Result<Vec<Vec<u8>>> {
+    crate::verify::trust::pem_certificates(pem_text).map_err(|reason| Error::BadCertificate {
+        file: name.into(),
+        reason,
+    })
+}

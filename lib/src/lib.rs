@@ -1,0 +1,76 @@
+//! hallmark: Content Credentials that say "do not train".
+//!
+//! hallmark embeds signed [C2PA](https://c2pa.org) manifests into media files,
+//! with a training-and-data-mining assertion that states whether the work may
+//! be used to train AI, and verifies such credentials anywhere.
+//!
+//! - [`credentials`]: make a local CA and a signer certificate for a creator,
+//!   store the keys encrypted, load them back.
+//! - [`policy`]: the creator's [`TrainingPolicy`] and the assertion it becomes.
+//! - [`sign`]: embed a manifest into a file or stream.
+//! - [`verify`]: check a file's credentials into a [`Report`] whose JSON shape
+//!   is shared by every hallmark front end.
+//! - [`format`]: which media formats are handled, and what a file really is.
+//!
+//! Built on the [`c2pa`] crate (the C2PA reference implementation) for the
+//! manifest store, JUMBF, hashing and format handlers.
+//!
+//! # Example
+//!
+//! Sign a PNG with fresh credentials (every use "not allowed" by default),
+//! then verify it, trusting the CA that issued the signer:
+//!
+//! ```
+//! # #[cfg(feature = "sign")]
+//! # fn main() -> Result<(), hallmark::Error> {
+//! use std::io::Cursor;
+//! use hallmark::credentials::{issue, Identity, SigningCredentials, Validity};
+//! use hallmark::policy::Kind;
+//! use hallmark::sign::{sign_stream, SignOptions};
+//! use hallmark::verify::{Answer, State, TrustAnchors, Verifier};
+//!
+//! let issued = issue(&Identity::named("Ada Lovelace"), Validity::default())?;
+//! let credentials = SigningCredentials::from_issued(&issued)?;
+//!
+//! let original = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/media/sample.png"))
+//!     .expect("the sample image ships with the repository");
+//! let mut signed = Cursor::new(Vec::new());
+//! sign_stream(&credentials, "sample.png", None, &mut Cursor::new(&original), &mut signed,
+//!             &SignOptions::default())?;
+//!
+//! let anchors = TrustAnchors::from_pem("ca.pem", &issued.ca_certificate_pem)?;
+//! let report = Verifier::new(&anchors)?.verify_bytes("sample.png", None, signed.get_ref())?;
+//! assert_eq!(report.state, State::Trusted);
+//! assert_eq!(report.may_use(Kind::AiTraining), Answer::NotAllowed);
+//! assert_eq!(report.signer.and_then(|s| s.common_name).as_deref(), Some("Ada Lovelace"));
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "sign"))]
+//! # fn main() {}
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+#[cfg(feature = "sign")]
+pub mod credentials;
+pub mod error;
+pub mod format;
+#[cfg(feature = "sign")]
+mod output;
+pub mod policy;
+#[cfg(feature = "sign")]
+pub mod sign;
+pub mod verify;
+
+pub use error::{Error, Result};
+pub use format::MediaFormat;
+#[cfg(feature = "sign")]
+pub use output::Overwrite;
+pub use policy::{Kind, TrainingPolicy, Use};
+pub use verify::{Answer, Report, State, TrustAnchors, Verifier};
+
+/// This library's version, recorded in every manifest it signs.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

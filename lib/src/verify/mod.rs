@@ -1,0 +1,302 @@
+//! Verifying Content Credentials and reporting what they say.
+//!
+//! A [`Verifier`] is built once with the caller's [`TrustAnchors`] and then
+//! verifies any number of files or byte buffers, each into a [`Report`].
+//! It never touches the network: no remote manifests, no OCSP.
+
+mod report;
+mod signer_info;
+pub mod trust;
+
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Arc;
+
+use c2pa::{Context, Reader, ValidationState};
+use serde_json::{Value, json};
+
+pub use report::{
+    Action, Answer, Ingredient, Report, SCHEMA_VERSION, SignerInfo, State, Status, StatusKind,
+};
+pub use trust::TrustAnchors;
+
+use crate::error::{self, Error, Result};
+use crate::format::{MediaFormat, SNIFF_LEN};
+use crate::policy::{self, TrainingPolicy};
+
+/// Verifies files against a fixed set of trust anchors.
+///
+/// Cheap to share between threads (`Clone` shares the engine's context).
+#[derive(Clone)]
+pub struct Verifier {
+    context: Arc<Context>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier").finish_non_exhaustive()
+    }
+}
+
+/// Engine settings for offline verification with the given anchors.
+pub(crate) fn engine_settings(anchors: &TrustAnchors) -> Value {
+    let trust_anchors = (!anchors.is_empty()).then(|| anchors.as_pem().to_owned());
+    json!({
+        "verify": {
+            "verify_after_reading": true,
+            "verify_trust": true,
+            "ocsp_fetch": false,
+            "remote_manifest_fetch": false,
+        },
+        "trust": { "trust_anchors": trust_anchors },
+        // No network, ever: an empty allow-list blocks every host.
+        "core": { "allowed_network_hosts": [] },
+    })
+}
+
+impl Verifier {
+    /// A verifier that vouches for signers under `anchors`.
+    pub fn new(anchors: &TrustAnchors) -> Result<Self> {
+        let context = Context::new()
+            .with_settings(engine_settings(anchors))
+            .map_err(|e| Error::BadTrustAnchors {
+                source_name: "trust anchors".into(),
+                reason: e.to_string(),
+            })?;
+        Ok(Verifier {
+            context: context.into_shared(),
+        })
+    }
+
+    /// Verify the file at `path`. Its format is taken from its content; the
+    /// extension only helps when the content is ambiguous.
+    pub fn verify_file(&self, path: &Path) -> Result<Report> {
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| Error::io(&name, "cannot read", e))?;
+        self.verify_stream(&name, MediaFormat::from_path(path), BufReader::new(file))
+    }
+
+    /// Verify bytes held in memory. `name` labels the input in errors;
+    /// `claimed` is the format the caller believes it is, if any.
+    pub fn verify_bytes(
+        &self,
+        name: &str,
+        claimed: Option<MediaFormat>,
+        bytes: &[u8],
+    ) -> Result<Report> {
+        self.verify_stream(name, claimed, Cursor::new(bytes))
+    }
+
+    /// Verify a seekable stream. `name` labels the input in errors.
+    pub fn verify_stream<R: Read + Seek + Send>(
+        &self,
+        name: &str,
+        claimed: Option<MediaFormat>,
+        mut stream: R,
+    ) -> Result<Report> {
+        let head = read_head(&mut stream).map_err(|e| Error::io(name, "cannot read", e))?;
+        let format = MediaFormat::identify(name, claimed, &head, false)?;
+        if let Some(reason) = format.verify_refusal() {
+            return Err(Error::UnsupportedFormat {
+                file: name.into(),
+                detail: format!("{format}: {reason}"),
+            });
+        }
+        stream
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(name, "cannot read", e))?;
+        let reader =
+            Reader::from_shared_context(&self.context).with_stream(format.mime_type(), stream);
+        match reader {
+            Ok(reader) => Ok(report_from_reader(&reader, format)),
+            Err(c2pa::Error::JumbfNotFound | c2pa::Error::ProvenanceMissing) => {
+                Ok(Report::none(format.mime_type()))
+            }
+            Err(err) => Err(error::from_c2pa(name, format, "cannot verify", err)),
+        }
+    }
+}
+
+/// Read up to [`SNIFF_LEN`] leading bytes.
+pub(crate) fn read_head<R: Read>(stream: &mut R) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    stream.take(SNIFF_LEN as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+fn report_from_reader(reader: &Reader, format: MediaFormat) -> Report {
+    let state = match reader.validation_state() {
+        ValidationState::Trusted => State::Trusted,
+        ValidationState::Valid => State::Valid,
+        ValidationState::Invalid => State::Invalid,
+    };
+    let mut report = Report {
+        state,
+        statuses: statuses(reader),
+        manifest_count: reader.manifests().len(),
+        active_manifest: reader.active_label().map(str::to_owned),
+        ..Report::none(format.mime_type())
+    };
+    let Some(manifest) = reader.active_manifest() else {
+        // A manifest store without an active manifest cannot be valid.
+        report.state = State::Invalid;
+        return report;
+    };
+    report.title = manifest.title().map(str::to_owned);
+    report.claim_generator = claim_generator(manifest);
+    if let Some(info) = manifest.signature_info() {
+        let alg = info.alg.map(|a| a.to_string());
+        report.signer = Some(signer_info::from_chain_pem(info.cert_chain(), alg));
+        report.signed_at = info.time.clone();
+    }
+    if let Some((policy, label)) = training_policy(manifest) {
+        report.policy = policy;
+        report.policy_label = Some(label);
+    }
+    report.actions = actions(manifest);
+    report.ingredients = manifest
+        .ingredients()
+        .iter()
+        .map(|i| Ingredient {
+            title: i.title().map(str::to_owned),
+            format: i.format().map(str::to_owned),
+            relationship: relationship_name(i.relationship()),
+            active_manifest: i.active_manifest().map(str::to_owned),
+        })
+        .collect();
+    report
+}
+
+fn relationship_name(relationship: &c2pa::Relationship) -> String {
+    serde_json::to_value(relationship)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{relationship:?}"))
+}
+
+/// `name/version` of the first claim generator, or the legacy claim generator string.
+fn claim_generator(manifest: &c2pa::Manifest) -> Option<String> {
+    let from_info = manifest
+        .claim_generator_info
+        .as_ref()
+        .and_then(|infos| infos.first())
+        .map(|info| match info.version.as_deref() {
+            Some(version) => format!("{}/{}", info.name, version),
+            None => info.name.clone(),
+        });
+    from_info.or_else(|| manifest.claim_generator().map(str::to_owned))
+}
+
+/// The policy of every training-mining assertion in the manifest, combined
+/// so that a contradicting second assertion can only narrow what is allowed.
+fn training_policy(manifest: &c2pa::Manifest) -> Option<(TrainingPolicy, String)> {
+    let mut found: Option<(TrainingPolicy, String)> = None;
+    for assertion in manifest.assertions() {
+        let label = assertion.label();
+        if label != policy::LABEL && label != policy::LEGACY_LABEL {
+            continue;
+        }
+        let Some(read) = assertion
+            .value()
+            .ok()
+            .and_then(TrainingPolicy::from_assertion_data)
+        else {
+            continue;
+        };
+        match &mut found {
+            Some((combined, first_label)) => {
+                combined.merge_restrictive(&read);
+                if label == policy::LABEL {
+                    *first_label = label.to_owned();
+                }
+            }
+            None => found = Some((read, label.to_owned())),
+        }
+    }
+    found
+}
+
+fn actions(manifest: &c2pa::Manifest) -> Vec<Action> {
+    let mut out = Vec::new();
+    for assertion in manifest.assertions() {
+        if !assertion.label().starts_with("c2pa.actions") {
+            continue;
+        }
+        let Ok(value) = assertion.value() else {
+            continue;
+        };
+        let Some(list) = value.get("actions").and_then(Value::as_array) else {
+            continue;
+        };
+        for item in list {
+            let text = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_owned);
+            let Some(action) = text("action") else {
+                continue;
+            };
+            out.push(Action {
+                action,
+                digital_source_type: text("digitalSourceType"),
+                when: text("when"),
+                software_agent: item.get("softwareAgent").and_then(software_agent),
+            });
+        }
+    }
+    out
+}
+
+fn software_agent(value: &Value) -> Option<String> {
+    if let Some(text) = value.as_str() {
+        return Some(text.to_owned());
+    }
+    let name = value.get("name")?.as_str()?;
+    Some(match value.get("version").and_then(Value::as_str) {
+        Some(version) => format!("{name}/{version}"),
+        None => name.to_owned(),
+    })
+}
+
+fn statuses(reader: &Reader) -> Vec<Status> {
+    let Some(results) = reader.validation_results() else {
+        return reader
+            .validation_status()
+            .unwrap_or_default()
+            .iter()
+            .map(|s| status(s, StatusKind::Failure, None))
+            .collect();
+    };
+    let mut out = Vec::new();
+    let mut push_all = |codes: &c2pa::validation_results::StatusCodes, ingredient: Option<&str>| {
+        for (list, kind) in [
+            (codes.success(), StatusKind::Success),
+            (codes.informational(), StatusKind::Informational),
+            (codes.failure(), StatusKind::Failure),
+        ] {
+            out.extend(list.iter().map(|s| status(s, kind, ingredient)));
+        }
+    };
+    if let Some(active) = results.active_manifest() {
+        push_all(active, None);
+    }
+    for delta in results.ingredient_deltas().into_iter().flatten() {
+        push_all(
+            delta.validation_deltas(),
+            Some(delta.ingredient_assertion_uri()),
+        );
+    }
+    out
+}
+
+fn status(
+    s: &c2pa::validation_status::ValidationStatus,
+    kind: StatusKind,
+    ingredient: Option<&str>,
+) -> Status {
+    Status {
+        code: s.code().to_owned(),
+        explanation: s.explanation().map(str::to_owned),
+        url: s.url().map(str::to_owned),
+        kind,
+        ingredient: ingredient.map(str::to_owned),
+    }
+}

@@ -1,0 +1,333 @@
+//! The verification report: one versioned JSON shape shared by every front end
+//! (CLI `--json`, the HTTP service, the browser build).
+//!
+//! Shape (`schema_version` 1; fields are never removed or renamed within a
+//! version, new optional fields may appear):
+//!
+//! ```json
+//! {
+//!   "schema_version": 1,
+//!   "state": "valid",
+//!   "format": "image/jpeg",
+//!   "title": "sunset.jpg",
+//!   "claim_generator": "hallmark/0.1.0",
+//!   "signer": {"common_name": "Ada Lovelace", "organization": null,
+//!              "issuer": "hallmark local CA", "serial": "4f:…", "alg": "ed25519",
+//!              "not_before": "2026-05-01T09:00:00Z", "not_after": "2031-04-30T09:00:00Z"},
+//!   "signed_at": null,
+//!   "policy": {"ai_training": {"use": "notAllowed"}, "ai_generative_training": {"use": "notAllowed"},
+//!              "ai_inference": {"use": "notAllowed"}, "data_mining": {"use": "notAllowed"}},
+//!   "policy_label": "cawg.training-mining",
+//!   "statuses": [{"code": "signingCredential.untrusted", "explanation": "…", "kind": "failure"}],
+//!   "actions": [{"action": "c2pa.created", "digital_source_type": "http://cv.iptc.org/…/digitalCreation",
+//!                "when": "2026-05-01T09:30:00Z", "software_agent": "hallmark/0.1.0"}],
+//!   "ingredients": [],
+//!   "active_manifest": "urn:c2pa:…",
+//!   "manifest_count": 1
+//! }
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::policy::{Kind, TrainingPolicy, Use};
+
+/// The version of the report's JSON shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The verdict on a file's Content Credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Intact, and the signer chains to one of the caller's trust anchors.
+    Trusted,
+    /// Intact (signature and hashes check out), but the signer is not vouched
+    /// for by any trust anchor the caller gave.
+    Valid,
+    /// Something failed: the content changed, the signature is broken, the
+    /// certificate is unacceptable… See `statuses`.
+    Invalid,
+    /// The file carries no Content Credentials.
+    None,
+}
+
+impl State {
+    /// The wire name: `trusted`, `valid`, `invalid` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Trusted => "trusted",
+            State::Valid => "valid",
+            State::Invalid => "invalid",
+            State::None => "none",
+        }
+    }
+
+    /// Whether the credentials are cryptographically intact (`valid` or `trusted`).
+    pub fn is_intact(self) -> bool {
+        matches!(self, State::Trusted | State::Valid)
+    }
+}
+
+/// Whether a validation status reports success, information, or failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusKind {
+    /// A check that passed.
+    Success,
+    /// Something worth knowing that does not affect validity.
+    Informational,
+    /// A check that failed.
+    Failure,
+}
+
+/// One validation status, as the C2PA engine reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    /// The C2PA status code, e.g. `assertion.dataHash.mismatch`.
+    pub code: String,
+    /// The engine's explanation.
+    #[serde(default)]
+    pub explanation: Option<String>,
+    /// The JUMBF URI of the part concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Success, informational or failure.
+    pub kind: StatusKind,
+    /// For a status about an ingredient's manifest, that ingredient's assertion URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingredient: Option<String>,
+}
+
+/// Who signed, read from the signer's X.509 certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SignerInfo {
+    /// Subject common name.
+    pub common_name: Option<String>,
+    /// Subject organisation.
+    pub organization: Option<String>,
+    /// The issuing CA (its common name, else organisation, else full name).
+    pub issuer: Option<String>,
+    /// Serial number, hex bytes separated by colons.
+    pub serial: Option<String>,
+    /// Signature algorithm of the manifest signature, e.g. `ed25519` (the C2PA engine's names: es256, ps256, ed25519, …).
+    pub alg: Option<String>,
+    /// Start of the certificate's validity (RFC 3339).
+    pub not_before: Option<String>,
+    /// End of the certificate's validity (RFC 3339).
+    pub not_after: Option<String>,
+}
+
+/// One action recorded in the manifest (`c2pa.created`, `c2pa.opened`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    /// The action label.
+    pub action: String,
+    /// The IPTC digital source type URI, if stated.
+    #[serde(default)]
+    pub digital_source_type: Option<String>,
+    /// When the signer says the action happened (RFC 3339), if stated.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// The software that performed it, `name/version`.
+    #[serde(default)]
+    pub software_agent: Option<String>,
+}
+
+/// One ingredient of the active manifest (a parent or component work).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ingredient {
+    /// The ingredient's title.
+    pub title: Option<String>,
+    /// Its media type.
+    pub format: Option<String>,
+    /// `parentOf`, `componentOf` or `inputTo`.
+    pub relationship: String,
+    /// The label of the ingredient's own manifest, if it had credentials.
+    pub active_manifest: Option<String>,
+}
+
+/// The answer to "may this file be used for KIND?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Answer {
+    /// The creator allowed it, in intact credentials.
+    Allowed,
+    /// The creator forbade it.
+    NotAllowed,
+    /// Allowed only on the creator's terms (see the policy's `constraint_info`).
+    Constrained,
+    /// The creator said nothing about it.
+    Unspecified,
+    /// No trustworthy answer: the credentials are broken or absent.
+    Unknown,
+}
+
+impl Answer {
+    /// The wire name: `allowed`, `notAllowed`, `constrained`, `unspecified`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answer::Allowed => "allowed",
+            Answer::NotAllowed => "notAllowed",
+            Answer::Constrained => "constrained",
+            Answer::Unspecified => "unspecified",
+            Answer::Unknown => "unknown",
+        }
+    }
+}
+
+/// Everything verification found out about one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// The version of this shape ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// The verdict.
+    pub state: State,
+    /// The media type verified (from the content, not the name).
+    pub format: String,
+    /// The title in the active manifest.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The software that made the active manifest, `name/version`.
+    #[serde(default)]
+    pub claim_generator: Option<String>,
+    /// The signer, from the signing certificate.
+    #[serde(default)]
+    pub signer: Option<SignerInfo>,
+    /// A trusted signing time from a time-stamp authority (RFC 3339), if the
+    /// signature carries one. Without it, the only times are what the signer
+    /// claims in `actions[].when`.
+    #[serde(default)]
+    pub signed_at: Option<String>,
+    /// The creator's training-and-data-mining policy as written in the
+    /// active manifest. Shown even when the state is `invalid`; use
+    /// [`Report::may_use`] for an answer that accounts for the state.
+    #[serde(default)]
+    pub policy: TrainingPolicy,
+    /// Which assertion the policy came from (`cawg.training-mining` or
+    /// `c2pa.training-mining`); `null` when the manifest states no policy.
+    #[serde(default)]
+    pub policy_label: Option<String>,
+    /// Every validation status the engine reported.
+    #[serde(default)]
+    pub statuses: Vec<Status>,
+    /// The actions of the active manifest.
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// The ingredients of the active manifest.
+    #[serde(default)]
+    pub ingredients: Vec<Ingredient>,
+    /// The label of the active manifest.
+    #[serde(default)]
+    pub active_manifest: Option<String>,
+    /// How many manifests the file's manifest store holds.
+    #[serde(default)]
+    pub manifest_count: usize,
+}
+
+impl Report {
+    /// The report for a file with no Content Credentials.
+    pub fn none(format: &str) -> Self {
+        Report {
+            schema_version: SCHEMA_VERSION,
+            state: State::None,
+            format: format.into(),
+            title: None,
+            claim_generator: None,
+            signer: None,
+            signed_at: None,
+            policy: TrainingPolicy::default(),
+            policy_label: None,
+            statuses: Vec::new(),
+            actions: Vec::new(),
+            ingredients: Vec::new(),
+            active_manifest: None,
+            manifest_count: 0,
+        }
+    }
+
+    /// May this file be used for `kind`?
+    ///
+    /// Only intact credentials (`valid` or `trusted`) give an answer; broken
+    /// or absent ones give [`Answer::Unknown`], never "allowed". A constrained
+    /// use is [`Answer::Constrained`], never "allowed". For a `valid` but not
+    /// `trusted` file the answer is what the signer wrote, and the signer's
+    /// identity is not vouched for by any trust anchor the caller gave.
+    pub fn may_use(&self, kind: Kind) -> Answer {
+        if !self.state.is_intact() {
+            return Answer::Unknown;
+        }
+        match self.policy.get(kind) {
+            Use::Allowed => Answer::Allowed,
+            Use::NotAllowed => Answer::NotAllowed,
+            Use::Constrained(_) => Answer::Constrained,
+            Use::Unspecified => Answer::Unspecified,
+        }
+    }
+
+    /// The failure statuses only.
+    pub fn failures(&self) -> impl Iterator<Item = &Status> {
+        self.statuses
+            .iter()
+            .filter(|s| s.kind == StatusKind::Failure)
+    }
+
+    /// Whether a status with this code was reported.
+    pub fn has_status(&self, code: &str) -> bool {
+        self.statuses.iter().any(|s| s.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(state: State, policy: TrainingPolicy) -> Report {
+        Report {
+            state,
+            policy,
+            ..Report::none("image/png")
+        }
+    }
+
+    #[test]
+    fn broken_or_absent_credentials_never_answer() {
+        let mut allowed = TrainingPolicy::default();
+        allowed.set(Kind::AiTraining, Use::Allowed);
+        for state in [State::Invalid, State::None] {
+            assert_eq!(
+                with(state, allowed.clone()).may_use(Kind::AiTraining),
+                Answer::Unknown
+            );
+        }
+        assert_eq!(
+            with(State::Valid, allowed.clone()).may_use(Kind::AiTraining),
+            Answer::Allowed
+        );
+        assert_eq!(
+            with(State::Trusted, allowed).may_use(Kind::DataMining),
+            Answer::Unspecified
+        );
+    }
+
+    #[test]
+    fn constrained_is_not_allowed() {
+        let mut policy = TrainingPolicy::default();
+        policy.set(Kind::AiInference, Use::Constrained(Some("ask".into())));
+        assert_eq!(
+            with(State::Trusted, policy).may_use(Kind::AiInference),
+            Answer::Constrained
+        );
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let report = with(State::Valid, TrainingPolicy::deny_all());
+        let text = serde_json::to_string(&report).unwrap();
+        assert!(text.contains(r#""state":"valid""#), "{text}");
+        assert!(
+            text.contains(r#""ai_training":{"use":"notAllowed"}"#),
+            "{text}"
+        );
+        let back: Report = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, report);
+    }
+}

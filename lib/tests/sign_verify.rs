@@ -1,0 +1,261 @@
+//! Sign every sample format, verify it, and check what the report says.
+
+mod common;
+
+use common::*;
+use hallmark::sign::{SignOptions, sign_file};
+use hallmark::verify::StatusKind;
+use hallmark::{Answer, Error, Kind, MediaFormat, Overwrite, State, TrainingPolicy, Use};
+
+#[test]
+fn every_signable_format_signs_and_verifies() {
+    let signable = signable_samples();
+    assert!(
+        signable.len() >= 15,
+        "expected all embeddable formats, got {signable:?}"
+    );
+    for (path, format) in signable {
+        let signed = sign_bytes(&path, &SignOptions::default());
+        let name = path.display().to_string();
+
+        let report = untrusting()
+            .verify_bytes(&name, Some(format), &signed)
+            .unwrap();
+        assert_eq!(report.state, State::Valid, "{name}: {:#?}", report.statuses);
+        let failures: Vec<&str> = report.failures().map(|s| s.code.as_str()).collect();
+        assert_eq!(failures, ["signingCredential.untrusted"], "{name}");
+        assert_eq!(report.policy, TrainingPolicy::deny_all(), "{name}");
+        assert_eq!(report.policy_label.as_deref(), Some("cawg.training-mining"));
+        assert_eq!(
+            report.claim_generator.as_deref(),
+            Some(concat!("hallmark/", env!("CARGO_PKG_VERSION")))
+        );
+        assert_eq!(report.format, format.mime_type(), "{name}");
+        let created = &report.actions[0];
+        assert_eq!(created.action, "c2pa.created");
+        assert_eq!(
+            created.digital_source_type.as_deref(),
+            Some("http://cv.iptc.org/newscodes/digitalsourcetype/digitalCreation")
+        );
+        let signer = report.signer.as_ref().unwrap();
+        assert_eq!(signer.common_name.as_deref(), Some("Test Creator"));
+        assert_eq!(signer.issuer.as_deref(), Some("hallmark local CA"));
+        assert_eq!(signer.alg.as_deref(), Some("ed25519"));
+        for kind in Kind::ALL {
+            assert_eq!(report.may_use(kind), Answer::NotAllowed);
+        }
+
+        let report = trusting()
+            .verify_bytes(&name, Some(format), &signed)
+            .unwrap();
+        assert_eq!(
+            report.state,
+            State::Trusted,
+            "{name}: {:#?}",
+            report.statuses
+        );
+        assert_eq!(report.failures().count(), 0, "{name}");
+        assert!(report.has_status("signingCredential.trusted"), "{name}");
+    }
+}
+
+#[test]
+fn unsigned_samples_have_no_credentials() {
+    for (path, format) in samples().into_iter().filter(|(_, f)| f.can_verify()) {
+        let report = untrusting().verify_file(&path).unwrap();
+        assert_eq!(report.state, State::None, "{}", path.display());
+        assert_eq!(report.format, format.mime_type());
+        assert_eq!(report.may_use(Kind::AiTraining), Answer::Unknown);
+    }
+}
+
+#[test]
+fn pdf_and_aiff_are_refused_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = media_dir().join("sample.pdf");
+    let err = sign_file(
+        &credentials(),
+        &pdf,
+        &dir.path().join("out.pdf"),
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::CannotSignFormat { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("reads PDF credentials but cannot write them"),
+        "{err}"
+    );
+
+    let aiff = media_dir().join("sample.aif");
+    let err = untrusting().verify_file(&aiff).unwrap_err();
+    assert!(err.to_string().contains("has no AIFF handler"), "{err}");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn sign_file_writes_a_new_file_and_never_clobbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = media_dir().join("sample.jpg");
+    let before = std::fs::read(&input).unwrap();
+    let output = dir.path().join("signed.jpg");
+    let signed = sign_file(
+        &credentials(),
+        &input,
+        &output,
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap();
+    assert_eq!(signed.format, MediaFormat::Jpeg);
+    assert!(!signed.kept_parent);
+    assert_eq!(std::fs::read(&input).unwrap(), before, "input untouched");
+    let report = untrusting().verify_file(&output).unwrap();
+    assert_eq!(report.state, State::Valid);
+    assert_eq!(report.title.as_deref(), Some("signed.jpg"));
+
+    let first = std::fs::read(&output).unwrap();
+    let err = sign_file(
+        &credentials(),
+        &input,
+        &output,
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::OutputExists { .. }), "{err}");
+    assert_eq!(
+        std::fs::read(&output).unwrap(),
+        first,
+        "existing output untouched"
+    );
+
+    let err = sign_file(
+        &credentials(),
+        &output,
+        &output,
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::OutputIsInput { .. }), "{err}");
+
+    let err = sign_file(
+        &credentials(),
+        &input,
+        &dir.path().join("x.png"),
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("the output's name says PNG but"),
+        "{err}"
+    );
+}
+
+#[test]
+fn signing_in_place_replaces_atomically_and_keeps_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("work.png");
+    std::fs::copy(media_dir().join("sample.png"), &path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    sign_file(
+        &credentials(),
+        &path,
+        &path,
+        &SignOptions::default(),
+        Overwrite::Replace,
+    )
+    .unwrap();
+    assert_eq!(untrusting().verify_file(&path).unwrap().state, State::Valid);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["work.png"], "no temporary file left behind");
+}
+
+#[test]
+fn resigning_keeps_the_first_manifest_as_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.png");
+    let second = dir.path().join("second.png");
+    sign_file(
+        &credentials(),
+        &media_dir().join("sample.png"),
+        &first,
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap();
+    let mut options = SignOptions::default();
+    options.policy.set(Kind::AiInference, Use::Allowed);
+    let signed = sign_file(&credentials(), &first, &second, &options, Overwrite::Never).unwrap();
+    assert!(signed.kept_parent);
+    let report = trusting().verify_file(&second).unwrap();
+    assert_eq!(report.state, State::Trusted, "{:#?}", report.statuses);
+    assert_eq!(report.manifest_count, 2);
+    assert_eq!(report.actions[0].action, "c2pa.opened");
+    assert_eq!(report.ingredients.len(), 1);
+    assert_eq!(report.ingredients[0].relationship, "parentOf");
+    assert!(report.ingredients[0].active_manifest.is_some());
+    assert_eq!(report.may_use(Kind::AiInference), Answer::Allowed);
+    assert_eq!(report.may_use(Kind::AiTraining), Answer::NotAllowed);
+}
+
+#[test]
+fn options_are_recorded() {
+    let mut options = SignOptions {
+        title: Some("Sunset over hills".into()),
+        author: Some("Ada Lovelace".into()),
+        source_type: "digitalCapture".parse().unwrap(),
+        policy: TrainingPolicy::default(),
+    };
+    options.policy.set(Kind::AiTraining, Use::NotAllowed).set(
+        Kind::DataMining,
+        Use::Constrained(Some("research only, ask first".into())),
+    );
+    let signed = sign_bytes(&media_dir().join("sample.webp"), &options);
+    let report = untrusting().verify_bytes("s.webp", None, &signed).unwrap();
+    assert_eq!(report.title.as_deref(), Some("Sunset over hills"));
+    assert_eq!(
+        report.actions[0].digital_source_type.as_deref(),
+        Some("http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture")
+    );
+    assert_eq!(report.may_use(Kind::DataMining), Answer::Constrained);
+    assert_eq!(report.may_use(Kind::AiInference), Answer::Unspecified);
+    assert_eq!(report.policy, options.policy);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        json["policy"]["data_mining"]["constraint_info"],
+        "research only, ask first"
+    );
+    assert!(json["policy"]["ai_inference"].is_null());
+}
+
+#[test]
+fn statuses_carry_codes_kinds_and_explanations() {
+    let signed = sign_bytes(&media_dir().join("sample.gif"), &SignOptions::default());
+    let report = untrusting().verify_bytes("s.gif", None, &signed).unwrap();
+    let untrusted = report
+        .statuses
+        .iter()
+        .find(|s| s.code == "signingCredential.untrusted")
+        .unwrap();
+    assert_eq!(untrusted.kind, StatusKind::Failure);
+    assert!(untrusted.explanation.is_some());
+    assert!(
+        report
+            .statuses
+            .iter()
+            .any(|s| s.code == "claimSignature.validated" && s.kind == StatusKind::Success)
+    );
+}

@@ -1,0 +1,1 @@
+//! End-to-end and interoperability suites; see the `tests/` folder of this crate.

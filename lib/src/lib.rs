@@ -57,6 +57,7 @@
 #[cfg(feature = "sign")]
 pub mod credentials;
 pub mod error;
+pub mod exit;
 pub mod format;
 #[cfg(feature = "sign")]
 mod output;

@@ -116,7 +116,7 @@ fn sign_file_writes_a_new_file_and_never_clobbers() {
     assert_eq!(std::fs::read(&input).unwrap(), before, "input untouched");
     let report = untrusting().verify_file(&output).unwrap();
     assert_eq!(report.state, State::Valid);
-    assert_eq!(report.title.as_deref(), Some("signed.jpg"));
+    assert_eq!(report.title.as_deref(), Some("sample.jpg"));
 
     let first = std::fs::read(&output).unwrap();
     let err = sign_file(

@@ -73,13 +73,13 @@ pub struct IssuedCredentials {
 }
 
 /// An ed25519-dalek key seen through rcgen's signing interface.
-struct RcgenKey<'a> {
+pub(crate) struct RcgenKey<'a> {
     key: &'a SigningKey,
     public: [u8; 32],
 }
 
 impl<'a> RcgenKey<'a> {
-    fn new(key: &'a SigningKey) -> Self {
+    pub(crate) fn new(key: &'a SigningKey) -> Self {
         RcgenKey {
             key,
             public: key.verifying_key().to_bytes(),
@@ -87,7 +87,7 @@ impl<'a> RcgenKey<'a> {
     }
 
     /// RFC 7093 method 1: the leftmost 160 bits of the SHA-256 of the public key.
-    fn key_id(&self) -> KeyIdMethod {
+    pub(crate) fn key_id(&self) -> KeyIdMethod {
         KeyIdMethod::PreSpecified(Sha256::digest(self.public)[..20].to_vec())
     }
 }

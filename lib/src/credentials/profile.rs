@@ -235,3 +235,142 @@ fn check_issued_by(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use ed25519_dalek::SigningKey;
+    use rand_core::{OsRng, RngCore};
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyUsagePurpose,
+    };
+    use time::{Duration, OffsetDateTime};
+
+    use super::*;
+    use crate::credentials::issue::RcgenKey;
+
+    fn now() -> i64 {
+        OffsetDateTime::now_utc().unix_timestamp()
+    }
+
+    fn params(cn: &str, ca: bool) -> CertificateParams {
+        let mut p = CertificateParams::default();
+        p.distinguished_name.push(DnType::CommonName, cn);
+        p.distinguished_name.push(DnType::OrganizationName, "Tests");
+        p.not_before = OffsetDateTime::now_utc() - Duration::days(1);
+        p.not_after = OffsetDateTime::now_utc() + Duration::days(30);
+        p.serial_number = Some(rcgen::SerialNumber::from(u64::from(OsRng.next_u32()) + 1));
+        if ca {
+            p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            p.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+        } else {
+            p.is_ca = IsCa::ExplicitNoCa;
+            p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+            p.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
+            p.use_authority_key_identifier_extension = true;
+        }
+        p
+    }
+
+    /// A CA and a signer issued by it, with `tweak` applied to the signer's parameters.
+    fn chain(tweak: impl FnOnce(&mut CertificateParams)) -> (Vec<Vec<u8>>, [u8; 32]) {
+        let ca_key = SigningKey::generate(&mut OsRng);
+        let ee_key = SigningKey::generate(&mut OsRng);
+        let (ca, ee) = (RcgenKey::new(&ca_key), RcgenKey::new(&ee_key));
+        let mut ca_params = params("Test CA", true);
+        ca_params.key_identifier_method = ca.key_id();
+        let ca_cert = ca_params.self_signed(&ca).unwrap();
+        let mut ee_params = params("Test Signer", false);
+        ee_params.key_identifier_method = ee.key_id();
+        tweak(&mut ee_params);
+        let ee_cert = ee_params
+            .signed_by(&ee, &Issuer::new(ca_params, ca))
+            .unwrap();
+        (
+            vec![ee_cert.der().to_vec(), ca_cert.der().to_vec()],
+            ee_key.verifying_key().to_bytes(),
+        )
+    }
+
+    fn check(chain: &[Vec<u8>], key: &[u8; 32]) -> String {
+        match check_chain("chain.pem", chain, Some(key), now()) {
+            Ok(()) => "ok".into(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_good_chain_passes() {
+        let (chain, key) = chain(|_| {});
+        assert_eq!(check(&chain, &key), "ok");
+    }
+
+    #[test]
+    fn problems_are_named_in_words() {
+        let (c, k) = chain(|p| p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth]);
+        assert!(
+            check(&c, &k).contains("has none of the extended key usages C2PA accepts"),
+            "{}",
+            check(&c, &k)
+        );
+
+        let (c, k) = chain(|p| p.key_usages = vec![KeyUsagePurpose::KeyEncipherment]);
+        assert!(check(&c, &k).contains("does not allow digitalSignature"));
+
+        let (c, k) = chain(|p| p.not_after = OffsetDateTime::now_utc() - Duration::hours(1));
+        assert!(
+            check(&c, &k).starts_with("chain.pem: the signer certificate expired on"),
+            "{}",
+            check(&c, &k)
+        );
+
+        let (c, k) = chain(|p| {
+            p.distinguished_name = rcgen::DistinguishedName::new();
+            p.distinguished_name.push(DnType::CommonName, "No Org");
+        });
+        assert!(check(&c, &k).contains("has no organisation (O)"));
+
+        let (c, _) = chain(|_| {});
+        let other = SigningKey::generate(&mut OsRng).verifying_key().to_bytes();
+        assert!(check(&c, &other).contains("is for another key than the private key given"));
+
+        let (mut c, k) = chain(|_| {});
+        c.truncate(1);
+        assert!(check(&c, &k).contains("holds only the signer certificate"));
+    }
+
+    #[test]
+    fn a_ca_certificate_cannot_sign() {
+        let (c, _) = chain(|_| {});
+        let ca_only = vec![c[1].clone()];
+        let err = check_chain("chain.pem", &ca_only, None, now()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the signer certificate is a CA certificate"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_self_signed_signer_is_refused() {
+        let key = SigningKey::generate(&mut OsRng);
+        let rk = RcgenKey::new(&key);
+        let mut p = params("Lonely Signer", false);
+        p.key_identifier_method = rk.key_id();
+        let cert = p.self_signed(&rk).unwrap();
+        let err = check_chain("chain.pem", &[cert.der().to_vec()], None, now()).unwrap_err();
+        assert!(err.to_string().contains("is self-signed"), "{err}");
+    }
+
+    #[test]
+    fn a_chain_in_the_wrong_order_is_explained() {
+        let (c, k) = chain(|_| {});
+        let (other, _) = chain(|_| {});
+        let mixed = vec![c[0].clone(), other[1].clone()];
+        let message = check(&mixed, &k);
+        assert!(
+            message.contains("did not sign the certificate before it"),
+            "{message}"
+        );
+    }
+}

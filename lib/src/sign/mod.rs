@@ -113,7 +113,7 @@ pub fn sign_file(
     let title = options
         .title
         .clone()
-        .or_else(|| output.file_name().map(|n| n.to_string_lossy().into_owned()));
+        .or_else(|| input.file_name().map(|n| n.to_string_lossy().into_owned()));
     let mut pending = PendingOutput::create(output)?;
     let signed = sign_identified(
         credentials,

@@ -1,0 +1,87 @@
+//! `hallmark demo`: the whole story in one command, with no set-up.
+//!
+//! Signs a bundled sample image with the example credentials of
+//! `keys-example/` (compiled in, so the demo works from any folder), verifies
+//! the signed copy against the example CA, and prints the report.
+
+use hallmark::credentials::SigningCredentials;
+use hallmark::sign::{SignOptions, sign_file};
+use hallmark::{Overwrite, TrustAnchors, Verifier};
+use secrecy::SecretString;
+
+use crate::args::ColorChoice;
+use crate::commands::verify::use_color;
+use crate::failure::Failure;
+use crate::render::{self, Style};
+
+const SAMPLE: &[u8] = include_bytes!("../../assets/sample.jpg");
+const CHAIN: &str = include_str!("../../../keys-example/chain.pem");
+const KEY: &str = include_str!("../../../keys-example/signer.key");
+const CA: &str = include_str!("../../../keys-example/ca.pem");
+/// The example key's passphrase, published in keys-example/README.md.
+const PASSPHRASE: &str = "hallmark-example";
+
+/// Run the demo. It ignores `HALLMARK_PASSPHRASE`: the example key's
+/// passphrase is public.
+pub fn run() -> Result<(), Failure> {
+    let passphrase = SecretString::from(PASSPHRASE);
+    let credentials = SigningCredentials::from_pem(
+        "keys-example/chain.pem",
+        CHAIN,
+        "keys-example/signer.key",
+        KEY,
+        Some(&passphrase),
+    )
+    .map_err(|e| Failure::setup(&e))?;
+
+    let folder = tempfile::Builder::new()
+        .prefix("hallmark-demo-")
+        .tempdir()
+        .map_err(|e| Failure::usage(format!("cannot create a temporary folder: {e}")))?
+        .keep();
+    let original = folder.join("sample.jpg");
+    let signed = folder.join("sample-signed.jpg");
+    std::fs::write(&original, SAMPLE)
+        .map_err(|e| Failure::usage(format!("{}: cannot write: {e}", original.display())))?;
+
+    println!(
+        "1. Signing {} with the example credentials (keys-example/),",
+        original.display()
+    );
+    println!("   stating that no kind of AI training or data mining is allowed.");
+    sign_file(
+        &credentials,
+        &original,
+        &signed,
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .map_err(|e| Failure::file(&e))?;
+
+    println!(
+        "2. Verifying {}, trusting the example CA (keys-example/ca.pem):",
+        signed.display()
+    );
+    println!();
+    let anchors =
+        TrustAnchors::from_pem("keys-example/ca.pem", CA).map_err(|e| Failure::setup(&e))?;
+    let verifier = Verifier::new(&anchors).map_err(|e| Failure::setup(&e))?;
+    let report = verifier
+        .verify_file(&signed)
+        .map_err(|e| Failure::file(&e))?;
+    let style = Style {
+        color: use_color(ColorChoice::Auto),
+    };
+    print!(
+        "{}",
+        render::report(&signed.display().to_string(), &report, style)
+    );
+    println!();
+    println!("Try it yourself:");
+    println!("  hallmark verify {}", signed.display());
+    println!(
+        "  hallmark verify --json --trust keys-example/ca.pem {}",
+        signed.display()
+    );
+    Ok(())
+}

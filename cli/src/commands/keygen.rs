@@ -1,0 +1,50 @@
+//! `hallmark keygen`: make a creator's signing credentials.
+
+use hallmark::credentials::{CredentialsFolder, Identity, Validity};
+use time::Duration;
+
+use crate::args::KeygenArgs;
+use crate::failure::Failure;
+use crate::passphrase::{self, Purpose};
+
+/// Create the credentials folder and say what went where.
+pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
+    let folder = CredentialsFolder::at(&args.out);
+    let identity = Identity {
+        name: args.name.clone(),
+        organization: args.org.clone(),
+        email: args.email.clone(),
+    };
+    let validity = Validity {
+        signer_lifetime: Duration::days(365 * i64::from(args.years)),
+        ca_lifetime: Duration::days(365 * (i64::from(args.years) + 5)),
+        ..Validity::default()
+    };
+    let passphrase = passphrase::obtain(args.passphrase_file.as_deref(), Purpose::Choose)?;
+    folder
+        .create_with(&identity, &passphrase, validity)
+        .map_err(|e| Failure::setup(&e))?;
+    println!(
+        "Created signing credentials for {} in {}",
+        args.name,
+        folder.dir.display()
+    );
+    println!(
+        "  {}  signer certificate + CA (goes into every file you sign)",
+        folder.chain().display()
+    );
+    println!(
+        "  {}  signer private key, encrypted (keep secret, back up)",
+        folder.signer_key().display()
+    );
+    println!(
+        "  {}  local CA certificate (give to whoever verifies your work)",
+        folder.ca_certificate().display()
+    );
+    println!(
+        "  {}  local CA private key, encrypted (keep offline, back up)",
+        folder.ca_key().display()
+    );
+    println!("Back up the whole folder and remember the passphrase: neither can be recovered.");
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! The human-readable report: plain words, one block per file.
+//!
+//! Everything that comes from a file (names, titles, explanations) is
+//! escaped before it reaches the terminal, so a hostile file cannot move the
+//! cursor, change colours or reverse text.
+
+use std::fmt::Write as _;
+
+use hallmark::policy::Kind;
+use hallmark::{Answer, Report, State, Use};
+
+/// Whether to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+const GREEN: &str = "1;32";
+const YELLOW: &str = "1;33";
+const RED: &str = "1;31";
+const DIM: &str = "2";
+
+/// Escape control characters and bidirectional overrides so text from a file
+/// is shown, never interpreted, by the terminal.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
+        if c.is_control() || bidi {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn opt(text: Option<&str>) -> Option<String> {
+    text.map(sanitize)
+}
+
+/// The human report for one file.
+pub fn report(file: &str, report: &Report, style: Style) -> String {
+    let mut out = format!("{}\n", sanitize(file));
+    let verdict = match report.state {
+        State::Trusted => style.paint(
+            GREEN,
+            "trusted: intact, and signed under a CA in your trust list",
+        ),
+        State::Valid => style.paint(
+            YELLOW,
+            "valid: intact, but the signer is not in your trust list (identity not vouched for)",
+        ),
+        State::Invalid => style.paint(RED, "INVALID: these Content Credentials do not hold up"),
+        State::None => {
+            out.push_str("  no Content Credentials\n");
+            return out;
+        }
+    };
+    let _ = writeln!(out, "  {verdict}");
+    for failure in report.failures() {
+        let explanation = opt(failure.explanation.as_deref()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    {} {}",
+            style.paint(RED, &sanitize(&failure.code)),
+            explanation
+        );
+    }
+    if let Some(signer) = &report.signer {
+        let name = opt(signer.common_name.as_deref())
+            .or_else(|| opt(signer.organization.as_deref()))
+            .unwrap_or_else(|| "an unnamed signer".into());
+        let mut line = format!("  Signed by {name}");
+        if let Some(issuer) = opt(signer.issuer.as_deref()) {
+            let _ = write!(line, " ({issuer})");
+        }
+        if let Some((date, source)) = signing_date(report) {
+            let _ = write!(line, " on {date}");
+            if let Some(source) = source {
+                let _ = write!(line, " {}", style.paint(DIM, source));
+            }
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let mut about = Vec::new();
+    if let Some(title) = opt(report.title.as_deref()) {
+        about.push(format!("Title: {title}"));
+    }
+    if let Some(generator) = opt(report.claim_generator.as_deref()) {
+        about.push(format!("made with {generator}"));
+    }
+    if report.manifest_count > 1 {
+        about.push(format!(
+            "{} manifests in its history",
+            report.manifest_count
+        ));
+    }
+    if !about.is_empty() {
+        let _ = writeln!(out, "  {}", about.join(" · "));
+    }
+    if report.policy_label.is_none() {
+        out.push_str("  No training or data-mining policy stated\n");
+        return out;
+    }
+    if report.state == State::Invalid {
+        out.push_str("  Policy as written (cannot be relied on: the credentials are broken):\n");
+    }
+    for kind in Kind::ALL {
+        let use_ = report.policy.get(kind);
+        let words = use_.describe();
+        let shown = match (report.may_use(kind), use_) {
+            (Answer::NotAllowed, _) => style.paint(RED, &words),
+            (Answer::Allowed, _) => style.paint(GREEN, &words),
+            (_, Use::Constrained(_)) => style.paint(YELLOW, &sanitize(&words)),
+            _ => words,
+        };
+        let _ = writeln!(out, "  {}: {shown}", kind.describe());
+    }
+    out
+}
+
+/// The date of signing: a time-stamp authority's if present, else the time
+/// the signer states for the first action (marked as such).
+fn signing_date(report: &Report) -> Option<(String, Option<&'static str>)> {
+    let day = |t: &str| sanitize(t.split('T').next().unwrap_or(t));
+    if let Some(at) = &report.signed_at {
+        return Some((day(at), None));
+    }
+    let when = report.actions.iter().find_map(|a| a.when.as_deref())?;
+    Some((day(when), Some("(as stated by the signer)")))
+}
+
+/// The human line for a file that could not be verified.
+pub fn error(message: &str, style: Style) -> String {
+    format!("{}\n", style.paint(RED, &sanitize(message)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            sanitize("Ada\x1b[2J\u{202E}gpj.exe"),
+            "Ada\\u{1b}[2J\\u{202e}gpj.exe"
+        );
+        assert_eq!(sanitize("Zoë Ünal"), "Zoë Ünal");
+    }
+
+    #[test]
+    fn a_file_without_credentials_says_so() {
+        let text = report("a.png", &Report::none("image/png"), Style { color: false });
+        assert_eq!(text, "a.png\n  no Content Credentials\n");
+    }
+}

@@ -1,0 +1,82 @@
+//! What verification outcomes mean as process exit statuses, defined once
+//! for every command-line front end.
+//!
+//! | status | meaning |
+//! | --- | --- |
+//! | 0 | every file is `valid` or `trusted` |
+//! | 1 | some file is `invalid` |
+//! | 2 | some file has no credentials (and none is invalid or unreadable) |
+//! | 3 | some file could not be read or parsed (and none is invalid) |
+//! | 64 | the command was used wrongly (EX_USAGE) |
+
+use crate::verify::State;
+
+/// A process exit status with a meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExitStatus {
+    /// Every file verified as valid or trusted.
+    Ok,
+    /// Credentials are absent from some file.
+    NoCredentials,
+    /// Some file could not be read or parsed.
+    Unreadable,
+    /// Some file's credentials are invalid.
+    Invalid,
+    /// The command line was wrong.
+    Usage,
+}
+
+impl ExitStatus {
+    /// The number the process exits with.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Ok => 0,
+            ExitStatus::Invalid => 1,
+            ExitStatus::NoCredentials => 2,
+            ExitStatus::Unreadable => 3,
+            ExitStatus::Usage => 64,
+        }
+    }
+
+    /// The status for one verification outcome: a state, or `None` when the
+    /// file could not be read or parsed.
+    pub fn for_outcome(state: Option<State>) -> Self {
+        match state {
+            Some(State::Trusted | State::Valid) => ExitStatus::Ok,
+            Some(State::Invalid) => ExitStatus::Invalid,
+            Some(State::None) => ExitStatus::NoCredentials,
+            None => ExitStatus::Unreadable,
+        }
+    }
+
+    /// The status for a batch: the most serious outcome wins
+    /// (invalid, then unreadable, then no credentials).
+    pub fn for_batch(outcomes: impl IntoIterator<Item = Option<State>>) -> Self {
+        outcomes
+            .into_iter()
+            .map(Self::for_outcome)
+            .max()
+            .unwrap_or(ExitStatus::Ok)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_serious_outcome_wins() {
+        use State::*;
+        assert_eq!(
+            ExitStatus::for_batch([Some(Valid), Some(Trusted)]).code(),
+            0
+        );
+        assert_eq!(ExitStatus::for_batch([Some(Valid), Some(None)]).code(), 2);
+        assert_eq!(ExitStatus::for_batch([Some(None), Option::None]).code(), 3);
+        assert_eq!(
+            ExitStatus::for_batch([Option::None, Some(Invalid), Some(None)]).code(),
+            1
+        );
+        assert_eq!(ExitStatus::for_batch([]).code(), 0);
+    }
+}

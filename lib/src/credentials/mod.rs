@@ -107,12 +107,11 @@ impl CredentialsFolder {
                 "the passphrase is empty; choose one to protect the private keys".into(),
             ));
         }
-        create_private_dir(&self.dir)
-            .map_err(|e| Error::io(&folder, "cannot create the folder", e))?;
-
         let issued = issue(identity, validity)?;
         let signer_key = keys::encrypt_key(&issued.signer_key, passphrase)?;
         let ca_key = keys::encrypt_key(&issued.ca_key, passphrase)?;
+        create_private_dir(&self.dir)
+            .map_err(|e| Error::io(&folder, "cannot create the folder", e))?;
 
         let mut written = Vec::new();
         let result = (|| {

@@ -20,11 +20,21 @@ impl Failure {
         }
     }
 
-    /// A file could not be processed.
+    /// A file could not be processed. Errors in what was asked (an output
+    /// that exists, a format that cannot be signed) are usage errors; the
+    /// rest mean the file could not be read or processed.
     pub fn file(error: &hallmark::Error) -> Self {
+        use hallmark::Error as E;
+        let status = match error {
+            E::OutputExists { .. }
+            | E::OutputIsInput { .. }
+            | E::InvalidOption(_)
+            | E::CannotSignFormat { .. } => ExitStatus::Usage,
+            _ => ExitStatus::Unreadable,
+        };
         Failure {
             message: error.to_string(),
-            status: ExitStatus::Unreadable,
+            status,
         }
     }
 

@@ -44,7 +44,7 @@ pub fn obtain(file: Option<&Path>, purpose: Purpose) -> Result<SecretString, Fai
     }
     let prompt = |text: &str| {
         rpassword::prompt_password(text)
-            .map(|p| Zeroizing::new(p))
+            .map(Zeroizing::new)
             .map_err(|e| Failure::usage(format!("cannot read the passphrase: {e}")))
     };
     match purpose {

@@ -114,9 +114,12 @@ pub fn report(file: &str, report: &Report, style: Style) -> String {
         out.push_str("  No training or data-mining policy stated\n");
         return out;
     }
-    if report.state == State::Invalid {
+    let indent = if report.state == State::Invalid {
         out.push_str("  Policy as written (cannot be relied on: the credentials are broken):\n");
-    }
+        "    "
+    } else {
+        "  "
+    };
     for kind in Kind::ALL {
         let use_ = report.policy.get(kind);
         let words = use_.describe();
@@ -126,7 +129,7 @@ pub fn report(file: &str, report: &Report, style: Style) -> String {
             (_, Use::Constrained(_)) => style.paint(YELLOW, &sanitize(&words)),
             _ => words,
         };
-        let _ = writeln!(out, "  {}: {shown}", kind.describe());
+        let _ = writeln!(out, "{indent}{}: {shown}", kind.describe());
     }
     out
 }

@@ -1,0 +1,249 @@
+//! Shared helpers: the built `hallmark` binary, the interop oracles, fixtures.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The committed sample media.
+pub fn media(name: &str) -> PathBuf {
+    workspace().join("tests/fixtures/media").join(name)
+}
+
+/// The `hallmark` binary cargo built for this test run.
+pub fn hallmark() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hallmark"));
+    command
+        .env_remove("HALLMARK_PASSPHRASE")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Run a command and parse its stdout as one JSON value, whatever its exit status.
+pub fn json_of(command: &mut Command) -> (Value, i32) {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "{command:?} printed no JSON ({e}):\nstdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (value, output.status.code().unwrap_or(-1))
+}
+
+/// Run a command that must succeed and print one JSON value.
+pub fn json_ok(command: &mut Command) -> Value {
+    let (value, code) = json_of(command);
+    assert_eq!(code, 0, "{command:?} failed: {value}");
+    value
+}
+
+/// The Python of the interop venv (c2pa-python). Installed by `tests/run.sh`.
+pub fn python_oracle() -> Command {
+    let python = std::env::var_os("HALLMARK_ORACLE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/oracles/venv/bin/python"));
+    assert!(
+        python.exists(),
+        "the c2pa-python oracle is not installed at {}: run `bash tests/run.sh`, which installs it",
+        python.display()
+    );
+    let mut command = Command::new(python);
+    command.arg(workspace().join("tests/oracle/python/oracle.py"));
+    command
+}
+
+/// The c2pa-ts oracle (Node). Installed by `tests/run.sh`.
+pub fn ts_oracle() -> Command {
+    let dir = workspace().join("tests/oracle/ts");
+    assert!(
+        dir.join("node_modules/@trustnxt/c2pa-ts").exists(),
+        "the c2pa-ts oracle is not installed in {}: run `bash tests/run.sh`, which installs it",
+        dir.display()
+    );
+    let mut command = Command::new("node");
+    command.arg(dir.join("oracle.mjs"));
+    command
+}
+
+/// A copy of keys-example in `dir` with the key files made private, as git does not keep modes.
+pub fn example_credentials(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let target = dir.join("keys-example");
+    std::fs::create_dir_all(&target).unwrap();
+    for name in ["ca.pem", "chain.pem", "signer.key", "ca.key"] {
+        let to = target.join(name);
+        std::fs::copy(workspace().join("keys-example").join(name), &to).unwrap();
+        if name.ends_with(".key") {
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    }
+    target
+}
+
+/// The example credentials' passphrase (published in keys-example/README.md).
+pub const EXAMPLE_PASSPHRASE: &str = "hallmark-example";
+
+/// A CA and signer made by the Python oracle with `cryptography`.
+pub struct OracleCa {
+    pub ca: PathBuf,
+    pub chain: PathBuf,
+    pub key: PathBuf,
+}
+
+pub fn oracle_ca(dir: &Path, extra: &[&str]) -> OracleCa {
+    let v = json_ok(python_oracle().arg("make-ca").arg(dir).args(extra));
+    let path = |k: &str| PathBuf::from(v[k].as_str().unwrap());
+    OracleCa {
+        ca: path("ca"),
+        chain: path("chain"),
+        key: path("key"),
+    }
+}
+
+/// `hallmark verify --json` of one file, with optional trust anchors.
+pub fn hallmark_verify(file: &Path, trust: Option<&Path>) -> (Value, i32) {
+    let mut command = hallmark();
+    command.arg("verify").arg("--json").arg(file);
+    if let Some(ca) = trust {
+        command.arg("--trust").arg(ca);
+    }
+    json_of(&mut command)
+}
+
+/// A policy's four uses as `(kind, use)` pairs from a hallmark report.
+pub fn hallmark_uses(report: &Value) -> Vec<(String, Value)> {
+    [
+        "ai_training",
+        "ai_generative_training",
+        "ai_inference",
+        "data_mining",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), report["policy"][k].clone()))
+    .collect()
+}
+
+/// The same pairs from an oracle's `training_mining` entries (either prefix).
+pub fn oracle_uses(oracle: &Value) -> Vec<(String, Value)> {
+    let entries = &oracle["training_mining"]["entries"];
+    [
+        "ai_training",
+        "ai_generative_training",
+        "ai_inference",
+        "data_mining",
+    ]
+    .iter()
+    .map(|k| {
+        let entry = entries
+            .get(format!("cawg.{k}"))
+            .or_else(|| entries.get(format!("c2pa.{k}")))
+            .cloned()
+            .unwrap_or(Value::Null);
+        (k.to_string(), entry)
+    })
+    .collect()
+}
+
+/// Every signable sample: (file name, extension).
+pub const SIGNABLE: &[&str] = &[
+    "sample.jpg",
+    "sample.png",
+    "sample.webp",
+    "sample.tif",
+    "sample.dng",
+    "sample.gif",
+    "sample.svg",
+    "sample.heic",
+    "sample.avif",
+    "sample.jxl",
+    "sample.mp4",
+    "sample.mov",
+    "sample.avi",
+    "sample.m4a",
+    "sample.wav",
+    "sample.mp3",
+    "sample.flac",
+];
+
+/// Sign `input` with hallmark's CLI and the example credentials into `dir`.
+pub fn hallmark_sign(credentials: &Path, input: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
+    let output = dir.join(format!(
+        "hallmark-{}",
+        input.file_name().unwrap().to_string_lossy()
+    ));
+    let result = hallmark()
+        .arg("sign")
+        .arg(input)
+        .arg("-o")
+        .arg(&output)
+        .arg("--credentials")
+        .arg(credentials)
+        .args(extra)
+        .env("HALLMARK_PASSPHRASE", EXAMPLE_PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "hallmark sign {} failed: {}",
+        input.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    output
+}
+
+/// Write a policy file for the oracles.
+pub fn policy_file(dir: &Path, name: &str, data: &Value) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, data.to_string()).unwrap();
+    path
+}
+
+/// hallmark's failure codes from a JSON report, sorted.
+pub fn hallmark_failures(report: &Value) -> Vec<String> {
+    let mut codes: Vec<String> = report["statuses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "failure")
+        .map(|s| s["code"].as_str().unwrap().to_owned())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// An oracle's failure codes, sorted.
+pub fn oracle_failures(read: &Value) -> Vec<String> {
+    let mut codes: Vec<String> = read["failure_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// hallmark's state for c2pa-python's (`Trusted` → `trusted`, …; no manifest → `none`).
+pub fn lower_state(python_read: &Value) -> String {
+    match python_read["state"].as_str() {
+        Some(state) => state.to_lowercase(),
+        None => "none".into(),
+    }
+}
+
+/// Where `needle` first occurs in `haystack`.
+pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}

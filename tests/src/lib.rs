@@ -1,1 +1,0 @@
-//! End-to-end and interoperability suites; see the `tests/` folder of this crate.

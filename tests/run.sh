@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Run every hallmark test on a fresh Debian machine with Rust.
+#
+# Installs, idempotently, what the suites need and then runs them:
+#   - a Python venv with c2pa-python (interop oracle)   -> target/oracles/venv
+#   - the c2pa-ts oracle's npm packages                  -> tests/oracle/ts/node_modules
+# and then `cargo test --workspace`. A suite that cannot run fails; nothing is skipped.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+
+# Install Debian packages that are missing (as root, or through sudo).
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# A stamp records the hash of the file that defines an installation, so it is redone only when that changes.
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$(sha256sum "$2" | cut -d' ' -f1)" ]; }
+write_stamp() { sha256sum "$2" | cut -d' ' -f1 > "$1"; }
+
+python_oracle() {
+    local venv="$ROOT/target/oracles/venv" req="$ROOT/tests/oracle/python/requirements.txt"
+    if stamp_ok "$venv/.hallmark-stamp" "$req" && "$venv/bin/python" -c 'import c2pa, cryptography' 2>/dev/null; then
+        return 0
+    fi
+    say "setting up the c2pa-python oracle in $venv"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    write_stamp "$venv/.hallmark-stamp" "$req"
+}
+
+ts_oracle() {
+    local dir="$ROOT/tests/oracle/ts"
+    if stamp_ok "$dir/node_modules/.hallmark-stamp" "$dir/package-lock.json"; then
+        return 0
+    fi
+    say "setting up the c2pa-ts oracle in $dir/node_modules"
+    command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+    local major
+    major="$(node -p 'process.versions.node.split(".")[0]')"
+    if [ "$major" -lt 20 ]; then
+        echo "the c2pa-ts oracle needs Node.js 20 or newer (found $(node --version))" >&2
+        exit 1
+    fi
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    write_stamp "$dir/node_modules/.hallmark-stamp" "$dir/package-lock.json"
+}
+
+python_oracle
+ts_oracle
+
+say "cargo test --workspace"
+cargo test --workspace --locked
+
+say "all tests passed"

@@ -73,8 +73,13 @@ pub fn load_anchors(paths: &[impl AsRef<Path>]) -> Result<TrustAnchors, Failure>
     for path in paths {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .map_err(|e| Failure::usage(format!("{name}: cannot read the trust list: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Failure::usage(format!(
+                "{name}: not a trust list: expected PEM text (-----BEGIN CERTIFICATE-----), found binary data"
+            ))
+        })?;
         anchors
             .add_pem(&name, &text)
             .map_err(|e| Failure::setup(&e))?;

@@ -125,23 +125,14 @@ fn python_signed_png(
     let dir = tempfile::tempdir().unwrap();
     let ca = oracle_ca(&dir.path().join("ca"), &[]);
     let signed = dir.path().join("signed.png");
-    let mut sign = python_oracle();
-    sign.arg("sign")
-        .arg(media("sample.png"))
-        .arg(&signed)
-        .arg("--chain")
-        .arg(&ca.chain)
-        .arg("--key")
-        .arg(&ca.key)
-        .arg("--label")
-        .arg(label);
-    match &policy {
-        Some(data) => sign
-            .arg("--policy")
-            .arg(policy_file(dir.path(), "policy.json", data)),
-        None => sign.arg("--no-policy"),
-    };
-    json_ok(&mut sign);
+    oracle_sign(
+        python_oracle(),
+        &media("sample.png"),
+        &signed,
+        &ca,
+        label,
+        policy.as_ref(),
+    );
     let (ours, _) = hallmark_verify(&signed, Some(&ca.ca));
     let theirs = json_ok(
         python_oracle()

@@ -56,23 +56,14 @@ fn ts_signed(
     let dir = tempfile::tempdir().unwrap();
     let ca = oracle_ca(&dir.path().join("ca"), &[]);
     let signed = dir.path().join(format!("ts-{name}"));
-    let mut sign = ts_oracle();
-    sign.arg("sign")
-        .arg(media(name))
-        .arg(&signed)
-        .arg("--chain")
-        .arg(&ca.chain)
-        .arg("--key")
-        .arg(&ca.key)
-        .arg("--label")
-        .arg(label);
-    match &policy {
-        Some(data) => sign
-            .arg("--policy")
-            .arg(policy_file(dir.path(), "policy.json", data)),
-        None => sign.arg("--no-policy"),
-    };
-    json_ok(&mut sign);
+    oracle_sign(
+        ts_oracle(),
+        &media(name),
+        &signed,
+        &ca,
+        label,
+        policy.as_ref(),
+    );
     let theirs = json_ok(ts_oracle().arg("read").arg(&signed));
     assert_eq!(theirs["valid"], true, "{name}: {theirs}");
     let (untrusted, _) = hallmark_verify(&signed, None);

@@ -201,13 +201,6 @@ pub fn hallmark_sign(credentials: &Path, input: &Path, dir: &Path, extra: &[&str
     output
 }
 
-/// Write a policy file for the oracles.
-pub fn policy_file(dir: &Path, name: &str, data: &Value) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, data.to_string()).unwrap();
-    path
-}
-
 /// hallmark's failure codes from a JSON report, sorted.
 pub fn hallmark_failures(report: &Value) -> Vec<String> {
     let mut codes: Vec<String> = report["statuses"]
@@ -246,4 +239,36 @@ pub fn lower_state(python_read: &Value) -> String {
 /// Where `needle` first occurs in `haystack`.
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Sign `input` into `output` with an oracle (both share one `sign` contract):
+/// the training-mining assertion under `label` holds `policy`, or is left
+/// out when `policy` is `None`.
+pub fn oracle_sign(
+    mut oracle: Command,
+    input: &Path,
+    output: &Path,
+    ca: &OracleCa,
+    label: &str,
+    policy: Option<&Value>,
+) {
+    oracle
+        .arg("sign")
+        .arg(input)
+        .arg(output)
+        .arg("--chain")
+        .arg(&ca.chain)
+        .arg("--key")
+        .arg(&ca.key)
+        .arg("--label")
+        .arg(label);
+    match policy {
+        Some(data) => {
+            let file = output.with_extension("policy.json");
+            std::fs::write(&file, data.to_string()).unwrap();
+            oracle.arg("--policy").arg(file)
+        }
+        None => oracle.arg("--no-policy"),
+    };
+    json_ok(&mut oracle);
 }

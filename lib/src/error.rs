@@ -209,6 +209,11 @@ pub(crate) fn from_c2pa(
             format: format.name(),
             detail: err.to_string(),
         },
+        E::BadParam(detail) if detail.contains("past end") => Error::DamagedMedia {
+            file: file.into(),
+            format: format.name(),
+            detail: format!("it ends too early (truncated): {detail}"),
+        },
         E::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Error::DamagedMedia {
             file: file.into(),
             format: format.name(),

@@ -259,3 +259,38 @@ fn statuses_carry_codes_kinds_and_explanations() {
             .any(|s| s.code == "claimSignature.validated" && s.kind == StatusKind::Success)
     );
 }
+
+#[test]
+fn truncated_inputs_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, format) in signable_samples() {
+        let bytes = std::fs::read(&path).unwrap();
+        // Cutting an SVG's final newline harms nothing; cut its last character instead.
+        let last = match format {
+            MediaFormat::Svg => bytes
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace())
+                .unwrap(),
+            _ => bytes.len() - 1,
+        };
+        for keep in [bytes.len() / 2, last] {
+            let name = format!("cut-{keep}.{}", format.extensions()[0]);
+            let input = dir.path().join(&name);
+            std::fs::write(&input, &bytes[..keep]).unwrap();
+            let output = dir.path().join(format!("signed-{name}"));
+            let err = sign_file(
+                &credentials(),
+                &input,
+                &output,
+                &SignOptions::default(),
+                Overwrite::Never,
+            )
+            .expect_err(&format!(
+                "{name} ({format}) cut to {keep} of {} bytes was signed",
+                bytes.len()
+            ));
+            assert!(matches!(err, Error::DamagedMedia { .. }), "{name}: {err}");
+            assert!(!output.exists());
+        }
+    }
+}

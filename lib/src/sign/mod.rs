@@ -150,6 +150,18 @@ where
     sign_identified(credentials, name, format, title, input, output, options)
 }
 
+/// Refuse a file whose container is damaged or cut short, so it is never
+/// signed as the creator's work. Leaves the stream at its start.
+fn refuse_damaged<R: Read + Seek>(name: &str, format: MediaFormat, input: &mut R) -> Result<()> {
+    crate::integrity::check(format, input)
+        .map_err(|e| Error::io(name, "cannot read", e))?
+        .map_err(|detail| Error::DamagedMedia {
+            file: name.into(),
+            format: format.name(),
+            detail,
+        })
+}
+
 /// Identify the input's format, insisting its content matches the claim and that it can be signed.
 fn identify_signable<R: Read + Seek>(
     name: &str,
@@ -165,9 +177,7 @@ fn identify_signable<R: Read + Seek>(
             reason,
         });
     }
-    input
-        .seek(SeekFrom::Start(0))
-        .map_err(|e| Error::io(name, "cannot read", e))?;
+    refuse_damaged(name, format, input)?;
     Ok(format)
 }
 

@@ -140,7 +140,7 @@ impl MediaFormat {
     pub fn sign_refusal(self) -> Option<&'static str> {
         match self {
             MediaFormat::Pdf => Some(
-                "the C2PA engine hallmark builds on (c2pa 0.90) reads PDF credentials but cannot write them",
+                "the C2PA engine hallmark builds on (c2pa 0.90) reads PDF credentials but cannot write them into the file; a sidecar manifest (NAME.c2pa) works instead",
             ),
             _ => self.verify_refusal(),
         }

@@ -294,3 +294,94 @@ fn truncated_inputs_are_refused_and_nothing_is_written() {
         }
     }
 }
+
+#[test]
+fn sidecar_manifests_leave_the_original_untouched_and_verify() {
+    use hallmark::sign::{sidecar_path, sign_sidecar};
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["sample.jpg", "sample.pdf", "sample.wav"] {
+        // Sidecars drop the extension (photo.jpg -> photo.c2pa), so each sample gets its own folder.
+        let folder = dir.path().join(name.replace('.', "-"));
+        std::fs::create_dir(&folder).unwrap();
+        let media = folder.join(name);
+        std::fs::copy(media_dir().join(name), &media).unwrap();
+        let before = std::fs::read(&media).unwrap();
+        let sidecar = sidecar_path(&media);
+        sign_sidecar(
+            &credentials(),
+            &media,
+            &sidecar,
+            &SignOptions::default(),
+            Overwrite::Never,
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(std::fs::read(&media).unwrap(), before, "{name} untouched");
+        let report = trusting().verify_file(&media).unwrap();
+        assert_eq!(
+            report.state,
+            State::Trusted,
+            "{name}: {:#?}",
+            report.statuses
+        );
+        assert_eq!(
+            report.sidecar.as_deref(),
+            Some(sidecar.display().to_string().as_str())
+        );
+        assert_eq!(report.policy, TrainingPolicy::deny_all());
+
+        let err = sign_sidecar(
+            &credentials(),
+            &media,
+            &sidecar,
+            &SignOptions::default(),
+            Overwrite::Never,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::OutputExists { .. }), "{err}");
+    }
+    // A sidecar next to the wrong file does not vouch for it.
+    let other = dir.path().join("other.jpg");
+    std::fs::copy(media_dir().join("sample.jpg"), &other).unwrap();
+    let mut bytes = std::fs::read(&other).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x55;
+    std::fs::write(&other, bytes).unwrap();
+    std::fs::copy(
+        dir.path().join("sample-jpg/sample.c2pa"),
+        dir.path().join("other.c2pa"),
+    )
+    .unwrap();
+    let report = trusting().verify_file(&other).unwrap();
+    assert_eq!(report.state, State::Invalid);
+    let failures: Vec<&str> = report.failures().map(|s| s.code.as_str()).collect();
+    assert_eq!(failures, ["assertion.dataHash.mismatch"]);
+}
+
+#[test]
+fn a_sidecar_for_a_file_with_embedded_credentials_is_refused() {
+    use hallmark::sign::{sidecar_path, sign_sidecar};
+    let dir = tempfile::tempdir().unwrap();
+    let signed = dir.path().join("signed.png");
+    sign_file(
+        &credentials(),
+        &media_dir().join("sample.png"),
+        &signed,
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap();
+    let err = sign_sidecar(
+        &credentials(),
+        &signed,
+        &sidecar_path(&signed),
+        &SignOptions::default(),
+        Overwrite::Never,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("already carries embedded Content Credentials"),
+        "{err}"
+    );
+    assert!(!sidecar_path(&signed).exists());
+}

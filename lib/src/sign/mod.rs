@@ -10,33 +10,28 @@
 //! - the title (the file name unless told otherwise), an optional author,
 //!   and the claim generator `hallmark/<version>`.
 
+mod manifest;
 mod signer;
 mod source_type;
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, Write};
 use std::path::Path;
-
-use c2pa::{Builder, Context};
-use serde_json::json;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 pub use signer::Signer;
 pub use source_type::{SourceType, UnknownSourceType};
 
+use self::manifest::{Job, Placement};
 use crate::credentials::SigningCredentials;
-use crate::error::{self, Error, Result};
+use crate::error::{Error, Result};
 use crate::format::MediaFormat;
 use crate::output::{Overwrite, PendingOutput};
-use crate::policy::{self, TrainingPolicy};
-use crate::verify::{TrustAnchors, engine_settings, read_head};
+use crate::policy::TrainingPolicy;
+use crate::verify::read_head;
+pub use crate::verify::sidecar_path;
 
 /// The name hallmark signs manifests with, as claim generator and software agent.
 pub const GENERATOR_NAME: &str = "hallmark";
-
-/// The label that ties the `c2pa.opened` action to the parent ingredient.
-const PARENT_LABEL: &str = "parent";
 
 /// What to say in the manifest besides the signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +65,7 @@ pub struct Signed {
     pub format: MediaFormat,
     /// Whether the input already carried credentials, now kept as the parent ingredient.
     pub kept_parent: bool,
-    /// Size of the embedded manifest store in bytes.
+    /// Size of the manifest store in bytes.
     pub manifest_bytes: usize,
 }
 
@@ -95,11 +90,14 @@ pub fn sign_file(
     if in_place && overwrite == Overwrite::Never {
         return Err(Error::OutputIsInput { file: out_name });
     }
-    if overwrite == Overwrite::Never && output.exists() {
-        return Err(Error::OutputExists { file: out_name });
-    }
+    refuse_existing(output, overwrite)?;
     let mut reader = BufReader::new(file);
-    let format = identify_signable(&name, MediaFormat::from_path(input), &mut reader)?;
+    let format = identify(
+        &name,
+        MediaFormat::from_path(input),
+        &mut reader,
+        Placement::Embedded,
+    )?;
     if let Some(named) = MediaFormat::from_path(output)
         && !named.same_container(format)
     {
@@ -110,20 +108,16 @@ pub fn sign_file(
             format.extensions()[0]
         )));
     }
-    let title = options
-        .title
-        .clone()
-        .or_else(|| input.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let mut pending = PendingOutput::create(output)?;
-    let signed = sign_identified(
+    let job = Job {
         credentials,
-        &name,
+        name: &name,
         format,
-        title,
-        &mut reader,
-        pending.file(),
+        title: options.title.clone().or_else(|| file_name(input)),
         options,
-    )?;
+        placement: Placement::Embedded,
+    };
+    let mut pending = PendingOutput::create(output)?;
+    let (signed, _) = job.run(&mut reader, pending.file())?;
     if in_place {
         pending.copy_permissions_from(input)?;
     }
@@ -131,8 +125,53 @@ pub fn sign_file(
     Ok(signed)
 }
 
-/// Sign a stream into another. `name` labels the input in errors and is the
-/// default title; `claimed` is the format the caller believes the input is.
+/// Sign the file `input` with a sidecar manifest: the manifest store goes to
+/// `sidecar` (by convention [`sidecar_path`]`(input)`, `NAME.c2pa`) and the
+/// input is left exactly as it is.
+///
+/// This also works for formats hallmark cannot embed into, such as PDF. An
+/// input that already carries embedded credentials is refused: sign it
+/// embedded so they are kept as its history.
+pub fn sign_sidecar(
+    credentials: &SigningCredentials,
+    input: &Path,
+    sidecar: &Path,
+    options: &SignOptions,
+    overwrite: Overwrite,
+) -> Result<Signed> {
+    let name = input.display().to_string();
+    refuse_existing(sidecar, overwrite)?;
+    let file = File::open(input).map_err(|e| Error::io(&name, "cannot read", e))?;
+    let mut reader = BufReader::new(file);
+    let format = identify(
+        &name,
+        MediaFormat::from_path(input),
+        &mut reader,
+        Placement::Sidecar,
+    )?;
+    let job = Job {
+        credentials,
+        name: &name,
+        format,
+        title: options.title.clone().or_else(|| file_name(input)),
+        options,
+        placement: Placement::Sidecar,
+    };
+    // The engine copies the media while hashing it; the copy is not needed.
+    let mut scratch = tempfile::tempfile().map_err(|e| Error::io(&name, "cannot sign", e))?;
+    let (signed, store) = job.run(&mut reader, &mut scratch)?;
+    let mut pending = PendingOutput::create(sidecar)?;
+    pending
+        .file()
+        .write_all(&store)
+        .map_err(|e| Error::io(sidecar.display().to_string(), "cannot write", e))?;
+    pending.commit(overwrite)?;
+    Ok(signed)
+}
+
+/// Sign a stream into another (manifest embedded). `name` labels the input
+/// in errors and is the default title; `claimed` is the format the caller
+/// believes the input is.
 pub fn sign_stream<R, W>(
     credentials: &SigningCredentials,
     name: &str,
@@ -145,134 +184,61 @@ where
     R: Read + Seek + Send,
     W: Read + Write + Seek + Send,
 {
-    let format = identify_signable(name, claimed, input)?;
-    let title = options.title.clone().or_else(|| Some(name.to_owned()));
-    sign_identified(credentials, name, format, title, input, output, options)
+    let format = identify(name, claimed, input, Placement::Embedded)?;
+    let job = Job {
+        credentials,
+        name,
+        format,
+        title: options.title.clone().or_else(|| Some(name.to_owned())),
+        options,
+        placement: Placement::Embedded,
+    };
+    job.run(input, output).map(|(signed, _)| signed)
 }
 
-/// Refuse a file whose container is damaged or cut short, so it is never
-/// signed as the creator's work. Leaves the stream at its start.
-fn refuse_damaged<R: Read + Seek>(name: &str, format: MediaFormat, input: &mut R) -> Result<()> {
-    crate::integrity::check(format, input)
-        .map_err(|e| Error::io(name, "cannot read", e))?
-        .map_err(|detail| Error::DamagedMedia {
-            file: name.into(),
-            format: format.name(),
-            detail,
-        })
+fn file_name(path: &Path) -> Option<String> {
+    path.file_name().map(|n| n.to_string_lossy().into_owned())
 }
 
-/// Identify the input's format, insisting its content matches the claim and that it can be signed.
-fn identify_signable<R: Read + Seek>(
+fn refuse_existing(output: &Path, overwrite: Overwrite) -> Result<()> {
+    if overwrite == Overwrite::Never && output.exists() {
+        return Err(Error::OutputExists {
+            file: output.display().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Identify the input's format, insisting its content matches the claim,
+/// that the format can be signed this way, and that the file is whole.
+/// Leaves the stream at its start.
+fn identify<R: Read + Seek>(
     name: &str,
     claimed: Option<MediaFormat>,
     input: &mut R,
+    placement: Placement,
 ) -> Result<MediaFormat> {
     let head = read_head(input).map_err(|e| Error::io(name, "cannot read", e))?;
     let format = MediaFormat::identify(name, claimed, &head, true)?;
-    if let Some(reason) = format.sign_refusal() {
+    let refusal = match placement {
+        Placement::Embedded => format.sign_refusal(),
+        Placement::Sidecar => format.verify_refusal(),
+    };
+    if let Some(reason) = refusal {
         return Err(Error::CannotSignFormat {
             file: name.into(),
             format: format.name(),
             reason,
         });
     }
-    refuse_damaged(name, format, input)?;
+    crate::integrity::check(format, input)
+        .map_err(|e| Error::io(name, "cannot read", e))?
+        .map_err(|detail| Error::DamagedMedia {
+            file: name.into(),
+            format: format.name(),
+            detail,
+        })?;
     Ok(format)
-}
-
-fn sign_identified<R, W>(
-    credentials: &SigningCredentials,
-    name: &str,
-    format: MediaFormat,
-    title: Option<String>,
-    input: &mut R,
-    output: &mut W,
-    options: &SignOptions,
-) -> Result<Signed>
-where
-    R: Read + Seek + Send,
-    W: Read + Write + Seek + Send,
-{
-    let engine = |action: &'static str| move |e| error::from_c2pa(name, format, action, e);
-    let mime = format.mime_type();
-    let context = Context::new()
-        .with_settings(engine_settings(&TrustAnchors::none()))
-        .map_err(engine("cannot sign"))?;
-    let definition = json!({
-        "title": title,
-        "format": mime,
-        "claim_generator_info": [{ "name": GENERATOR_NAME, "version": crate::VERSION }],
-    });
-    let mut builder = Builder::from_context(context)
-        .with_definition(definition)
-        .map_err(engine("cannot sign"))?;
-
-    let kept_parent = has_credentials(input, mime).map_err(engine("cannot read"))?;
-    input
-        .seek(SeekFrom::Start(0))
-        .map_err(|e| Error::io(name, "cannot read", e))?;
-    let agent = json!({ "name": GENERATOR_NAME, "version": crate::VERSION });
-    let when = OffsetDateTime::now_utc().format(&Rfc3339).ok();
-    if kept_parent {
-        let parent = json!({ "title": name, "relationship": "parentOf", "label": PARENT_LABEL });
-        builder
-            .add_ingredient_from_stream(parent.to_string(), mime, input)
-            .map_err(engine("cannot read the credentials it already has"))?;
-        input
-            .seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(name, "cannot read", e))?;
-        builder
-            .add_action(json!({
-                "action": "c2pa.opened",
-                "when": when,
-                "softwareAgent": agent,
-                "parameters": { "ingredientIds": [PARENT_LABEL] },
-            }))
-            .map_err(engine("cannot sign"))?;
-    } else {
-        builder
-            .add_action(json!({
-                "action": "c2pa.created",
-                "when": when,
-                "softwareAgent": agent,
-                "digitalSourceType": options.source_type.uri(),
-            }))
-            .map_err(engine("cannot sign"))?;
-    }
-    if !options.policy.is_unspecified() {
-        builder
-            .add_assertion(policy::LABEL, &options.policy.to_assertion_data())
-            .map_err(engine("cannot sign"))?;
-    }
-    if let Some(author) = &options.author {
-        let work = json!({
-            "@context": "https://schema.org",
-            "@type": "CreativeWork",
-            "author": [{ "@type": "Person", "name": author }],
-        });
-        builder
-            .add_assertion_json("stds.schema-org.CreativeWork", &work)
-            .map_err(engine("cannot sign"))?;
-    }
-    let manifest = builder
-        .sign(&Signer::new(credentials), mime, input, output)
-        .map_err(engine("cannot sign"))?;
-    Ok(Signed {
-        format,
-        kept_parent,
-        manifest_bytes: manifest.len(),
-    })
-}
-
-/// Whether the input already carries a C2PA manifest store. A file whose
-/// container cannot even be walked to look is an error, not "no".
-fn has_credentials<R: Read + Seek + Send>(input: &mut R, mime: &str) -> c2pa::Result<bool> {
-    match c2pa::jumbf_io::load_jumbf_from_stream(mime, input) {
-        Ok(_) => Ok(true),
-        Err(c2pa::Error::JumbfNotFound) => Ok(false),
-        Err(e) => Err(e),
-    }
 }
 
 /// Whether `path` names the same file as the open `file`.

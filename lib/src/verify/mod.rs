@@ -10,7 +10,7 @@ pub mod trust;
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use c2pa::{Context, Reader, ValidationState};
@@ -71,10 +71,48 @@ impl Verifier {
 
     /// Verify the file at `path`. Its format is taken from its content; the
     /// extension only helps when the content is ambiguous.
+    ///
+    /// Credentials embedded in the file come first; a file without them is
+    /// checked against its sidecar manifest ([`sidecar_path`]) if there is one.
     pub fn verify_file(&self, path: &Path) -> Result<Report> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| Error::io(&name, "cannot read", e))?;
-        self.verify_stream(&name, MediaFormat::from_path(path), BufReader::new(file))
+        let open = || {
+            File::open(path)
+                .map(BufReader::new)
+                .map_err(|e| Error::io(&name, "cannot read", e))
+        };
+        let claimed = MediaFormat::from_path(path);
+        let report = self.verify_stream(&name, claimed, open()?)?;
+        let sidecar = sidecar_path(path);
+        if report.state != State::None || !sidecar.is_file() {
+            return Ok(report);
+        }
+        let sidecar_name = sidecar.display().to_string();
+        let manifest = read_sidecar(&sidecar_name, &sidecar)?;
+        let mut report = self.verify_with_manifest(&name, claimed, open()?, &manifest)?;
+        report.sidecar = Some(sidecar_name);
+        Ok(report)
+    }
+
+    /// Verify a stream against a manifest store kept apart from it (a
+    /// sidecar's bytes). `name` labels the input in errors.
+    pub fn verify_with_manifest<R: Read + Seek + Send>(
+        &self,
+        name: &str,
+        claimed: Option<MediaFormat>,
+        mut stream: R,
+        manifest: &[u8],
+    ) -> Result<Report> {
+        let format = self.identify(name, claimed, &mut stream)?;
+        let reader = Reader::from_shared_context(&self.context).with_manifest_data_and_stream(
+            manifest,
+            format.mime_type(),
+            stream,
+        );
+        match reader {
+            Ok(reader) => Ok(report_from_reader(&reader, format)),
+            Err(err) => Err(error::from_c2pa(name, format, "cannot verify", err)),
+        }
     }
 
     /// Verify bytes held in memory. `name` labels the input in errors;
@@ -95,17 +133,7 @@ impl Verifier {
         claimed: Option<MediaFormat>,
         mut stream: R,
     ) -> Result<Report> {
-        let head = read_head(&mut stream).map_err(|e| Error::io(name, "cannot read", e))?;
-        let format = MediaFormat::identify(name, claimed, &head, false)?;
-        if let Some(reason) = format.verify_refusal() {
-            return Err(Error::UnsupportedFormat {
-                file: name.into(),
-                detail: format!("{format}: {reason}"),
-            });
-        }
-        stream
-            .seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(name, "cannot read", e))?;
+        let format = self.identify(name, claimed, &mut stream)?;
         let reader =
             Reader::from_shared_context(&self.context).with_stream(format.mime_type(), stream);
         match reader {
@@ -116,6 +144,54 @@ impl Verifier {
             Err(err) => Err(error::from_c2pa(name, format, "cannot verify", err)),
         }
     }
+}
+
+impl Verifier {
+    /// The stream's format from its content, refusing formats that cannot be
+    /// verified; leaves the stream at its start.
+    fn identify<R: Read + Seek>(
+        &self,
+        name: &str,
+        claimed: Option<MediaFormat>,
+        stream: &mut R,
+    ) -> Result<MediaFormat> {
+        let head = read_head(stream).map_err(|e| Error::io(name, "cannot read", e))?;
+        let format = MediaFormat::identify(name, claimed, &head, false)?;
+        if let Some(reason) = format.verify_refusal() {
+            return Err(Error::UnsupportedFormat {
+                file: name.into(),
+                detail: format!("{format}: {reason}"),
+            });
+        }
+        stream
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(name, "cannot read", e))?;
+        Ok(format)
+    }
+}
+
+/// The largest sidecar manifest hallmark reads (a guard against hostile files).
+pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where the sidecar manifest of `media` is kept: the same name with the
+/// extension `.c2pa` (`photo.jpg` → `photo.c2pa`), as the C2PA tools expect.
+pub fn sidecar_path(media: &Path) -> PathBuf {
+    media.with_extension("c2pa")
+}
+
+fn read_sidecar(name: &str, path: &Path) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| Error::io(name, "cannot read", e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SIDECAR_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(name, "cannot read", e))?;
+    if bytes.len() as u64 > MAX_SIDECAR_BYTES {
+        return Err(Error::UnreadableCredentials {
+            file: name.into(),
+            detail: format!("a sidecar manifest larger than {MAX_SIDECAR_BYTES} bytes is not read"),
+        });
+    }
+    Ok(bytes)
 }
 
 /// Read up to [`SNIFF_LEN`] leading bytes.

@@ -221,6 +221,10 @@ pub struct Report {
     /// How many manifests the file's manifest store holds.
     #[serde(default)]
     pub manifest_count: usize,
+    /// The sidecar file (`NAME.c2pa`) the credentials were read from, when
+    /// they are not embedded in the file itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sidecar: Option<String>,
 }
 
 impl Report {
@@ -241,6 +245,7 @@ impl Report {
             ingredients: Vec::new(),
             active_manifest: None,
             manifest_count: 0,
+            sidecar: None,
         }
     }
 

@@ -300,7 +300,11 @@ def cmd_read(args):
     mime = mime_for(args.file, args.format)
 
     try:
-        with open(args.file, "rb") as f, c2pa.Reader(mime, f, None, context) as reader:
+        manifest = None
+        if args.manifest:
+            with open(args.manifest, "rb") as m:
+                manifest = m.read()
+        with open(args.file, "rb") as f, c2pa.Reader(mime, f, manifest, context) as reader:
             store = json.loads(reader.json())
     except c2pa.C2paError.ManifestNotFound:
         return {
@@ -409,6 +413,7 @@ def build_parser():
     p.add_argument("file", metavar="FILE")
     p.add_argument("--format", help="MIME type (default: from the FILE extension)")
     p.add_argument("--trust", action="append", metavar="PEM", help="trust anchor PEM file")
+    p.add_argument("--manifest", metavar="C2PA", help="a sidecar manifest store for FILE")
     p.set_defaults(func=cmd_read)
 
     p = sub.add_parser("formats", help="MIME types c2pa-python reads and signs")

@@ -1,0 +1,165 @@
+//! Building the manifest for one work and having the engine sign it.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use c2pa::{Builder, Context};
+use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{GENERATOR_NAME, SignOptions, Signed, Signer};
+use crate::credentials::SigningCredentials;
+use crate::error::{self, Error, Result};
+use crate::format::MediaFormat;
+use crate::policy;
+use crate::verify::{TrustAnchors, engine_settings};
+
+/// The label that ties the `c2pa.opened` action to the parent ingredient.
+const PARENT_LABEL: &str = "parent";
+
+/// The media type under which a file the engine cannot write is signed with a sidecar.
+const OPAQUE_MEDIA_TYPE: &str = "application/octet-stream";
+
+/// Where the manifest goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// Into the media file.
+    Embedded,
+    /// Into a separate `.c2pa` file; the media file is left as it is.
+    Sidecar,
+}
+
+/// One work to sign: everything but the bytes.
+pub(crate) struct Job<'a> {
+    pub(crate) credentials: &'a SigningCredentials,
+    /// The input's name, for errors and as the parent ingredient's title.
+    pub(crate) name: &'a str,
+    pub(crate) format: MediaFormat,
+    pub(crate) title: Option<String>,
+    pub(crate) options: &'a SignOptions,
+    pub(crate) placement: Placement,
+}
+
+impl Job<'_> {
+    fn engine_error(&self, action: &'static str) -> impl Fn(c2pa::Error) -> Error + '_ {
+        move |e| error::from_c2pa(self.name, self.format, action, e)
+    }
+
+    fn rewind<S: Seek>(&self, stream: &mut S) -> Result<()> {
+        stream
+            .seek(SeekFrom::Start(0))
+            .map(|_| ())
+            .map_err(|e| Error::io(self.name, "cannot read", e))
+    }
+
+    /// Sign `input` into `output`; returns what was done and the manifest store's bytes.
+    pub(crate) fn run<R, W>(&self, input: &mut R, output: &mut W) -> Result<(Signed, Vec<u8>)>
+    where
+        R: Read + Seek + Send,
+        W: Read + Write + Seek + Send,
+    {
+        let mime = self.format.mime_type();
+        let context = Context::new()
+            .with_settings(engine_settings(&TrustAnchors::none()))
+            .map_err(self.engine_error("cannot sign"))?;
+        let definition = json!({
+            "title": self.title,
+            "format": mime,
+            "claim_generator_info": [{ "name": GENERATOR_NAME, "version": crate::VERSION }],
+        });
+        let mut builder = Builder::from_context(context)
+            .with_definition(definition)
+            .map_err(self.engine_error("cannot sign"))?;
+        if self.placement == Placement::Sidecar {
+            builder.set_no_embed(true);
+        }
+
+        let kept_parent = has_credentials(input, mime).map_err(self.engine_error("cannot read"))?;
+        self.rewind(input)?;
+        if kept_parent && self.placement == Placement::Sidecar {
+            return Err(Error::InvalidOption(format!(
+                "{}: already carries embedded Content Credentials; sign it without --sidecar \
+                 so they are kept as its history",
+                self.name
+            )));
+        }
+        self.add_actions(&mut builder, kept_parent, input)?;
+        if !self.options.policy.is_unspecified() {
+            builder
+                .add_assertion(policy::LABEL, &self.options.policy.to_assertion_data())
+                .map_err(self.engine_error("cannot sign"))?;
+        }
+        if let Some(author) = &self.options.author {
+            let work = json!({
+                "@context": "https://schema.org",
+                "@type": "CreativeWork",
+                "author": [{ "@type": "Person", "name": author }],
+            });
+            builder
+                .add_assertion_json("stds.schema-org.CreativeWork", &work)
+                .map_err(self.engine_error("cannot sign"))?;
+        }
+        // The engine refuses sidecars for formats it cannot write (PDF), although a
+        // sidecar never touches the file; as an opaque stream it hashes the file whole.
+        let sign_as = match (self.placement, self.format.sign_refusal()) {
+            (Placement::Sidecar, Some(_)) => OPAQUE_MEDIA_TYPE,
+            _ => mime,
+        };
+        let manifest = builder
+            .sign(&Signer::new(self.credentials), sign_as, input, output)
+            .map_err(self.engine_error("cannot sign"))?;
+        let signed = Signed {
+            format: self.format,
+            kept_parent,
+            manifest_bytes: manifest.len(),
+        };
+        Ok((signed, manifest))
+    }
+
+    /// `c2pa.created` for a new work, or `c2pa.opened` on the parent
+    /// ingredient when the input already has credentials.
+    fn add_actions<R: Read + Seek + Send>(
+        &self,
+        builder: &mut Builder,
+        kept_parent: bool,
+        input: &mut R,
+    ) -> Result<()> {
+        let agent = json!({ "name": GENERATOR_NAME, "version": crate::VERSION });
+        let when = OffsetDateTime::now_utc().format(&Rfc3339).ok();
+        let action = if kept_parent {
+            let parent =
+                json!({ "title": self.name, "relationship": "parentOf", "label": PARENT_LABEL });
+            builder
+                .add_ingredient_from_stream(parent.to_string(), self.format.mime_type(), input)
+                .map_err(self.engine_error("cannot read the credentials it already has"))?;
+            self.rewind(input)?;
+            json!({
+                "action": "c2pa.opened",
+                "when": when,
+                "softwareAgent": agent,
+                "parameters": { "ingredientIds": [PARENT_LABEL] },
+            })
+        } else {
+            json!({
+                "action": "c2pa.created",
+                "when": when,
+                "softwareAgent": agent,
+                "digitalSourceType": self.options.source_type.uri(),
+            })
+        };
+        builder
+            .add_action(action)
+            .map_err(self.engine_error("cannot sign"))?;
+        Ok(())
+    }
+}
+
+/// Whether the input already carries a C2PA manifest store. A file whose
+/// container cannot even be walked to look is an error, not "no".
+fn has_credentials<R: Read + Seek + Send>(input: &mut R, mime: &str) -> c2pa::Result<bool> {
+    match c2pa::jumbf_io::load_jumbf_from_stream(mime, input) {
+        Ok(_) => Ok(true),
+        Err(c2pa::Error::JumbfNotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Exit statuses, shown in `--help`.
 const EXIT_STATUSES: &str = "\
@@ -10,13 +10,19 @@ Exit status:
   0   every file verified as valid or trusted (or the command succeeded)
   1   a file's Content Credentials are invalid (changed after signing, bad signature, …)
   2   a file has no Content Credentials
-  3   a file could not be read or parsed, or signing failed
+  3   a file could not be read or parsed, or signing it failed
   64  the command was used wrongly";
 
 /// Sign your work with Content Credentials that say "do not train", and verify them.
 #[derive(Debug, Parser)]
 #[command(name = "hallmark", version, about, after_help = EXIT_STATUSES)]
 pub struct Cli {
+    /// More log output on stderr (-v: progress, -vv: details). Never shows secrets.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -29,34 +35,77 @@ pub enum Command {
     #[command(after_help = "Needs no set-up and no passphrase.\n\nExample:\n  hallmark demo")]
     Demo,
 
-    /// Make signing credentials: a local CA and a signer certificate, keys encrypted.
+    /// Make your signing credentials: a local CA and a signer certificate, keys encrypted.
     #[command(after_help = "\
-The passphrase comes from HALLMARK_PASSPHRASE, from --passphrase-file, or is asked
-twice on a terminal.
+The passphrase is asked twice on a terminal, or read from HALLMARK_PASSPHRASE or
+--passphrase-file. Without --out the credentials go to your configuration folder,
+where `hallmark sign` finds them.
 
-Example:
-  hallmark keygen --name \"Ada Lovelace\" --out ~/hallmark-credentials")]
+Examples:
+  hallmark keygen --name \"Ada Lovelace\"
+  hallmark keygen --name \"Ada Lovelace\" --org \"Analytical Studio\" --out ~/hallmark-credentials")]
     Keygen(KeygenArgs),
 
-    /// Sign a file with a Content Credential that states your training policy.
+    /// Sign files with a Content Credential that states your training policy.
     #[command(after_help = "\
 Every kind of use is \"not allowed\" unless you --allow or --constrain it.
 Kinds: ai_training, ai_generative_training, ai_inference, data_mining (or all).
+Say where the signed copies go: -o (a file for one input, else a folder),
+--in-place (replace the originals atomically) or --sidecar (NAME.c2pa next to
+each untouched original). A file that fails never stops the others.
 
 Examples:
-  hallmark sign sunset.jpg -o sunset-signed.jpg --credentials ~/hallmark-credentials
-  hallmark sign song.wav -o song-signed.wav --credentials ~/hallmark-credentials --allow ai_inference")]
+  hallmark sign sunset.jpg -o sunset-signed.jpg
+  hallmark sign --recursive portfolio/ -o portfolio-signed/ --allow ai_inference
+  hallmark sign --in-place *.png --constrain data_mining=\"research only\"
+  hallmark sign --sidecar thesis.pdf")]
     Sign(SignArgs),
 
     /// Verify the Content Credentials of files.
     #[command(after_help = "\
 Examples:
   hallmark verify sunset-signed.jpg
-  hallmark verify --trust ~/hallmark-credentials/ca.pem --json *.jpg
+  hallmark verify --trust ada-ca.pem --json --recursive uploads/ > reports.jsonl
 
-Exit status: 0 all valid or trusted, 1 any invalid, 2 any without credentials,
-3 any unreadable, 64 usage error.")]
+Exit status: 0 all valid or trusted, 1 any invalid, 2 any without credentials
+(none invalid), 3 any unreadable (none invalid), 64 usage error.")]
     Verify(VerifyArgs),
+
+    /// May this file be used for KIND? Answers from its verified credentials.
+    #[command(after_help = "\
+Exit status: 0 allowed (and the credentials are intact); 1 not allowed or only
+on terms (the terms are printed); 2 the creator said nothing, or there are no
+credentials; 3 the credentials are broken or the file unreadable (no answer).
+
+Examples:
+  hallmark policy photo.jpg --for ai_training
+  find corpus -name '*.jpg' | while read -r f; do hallmark policy \"$f\" --for ai_training >/dev/null && echo \"$f\"; done")]
+    Policy(PolicyArgs),
+
+    /// Show a file's whole manifest store (all manifests, assertions, ingredients).
+    #[command(
+        after_help = "Examples:\n  hallmark inspect photo.jpg\n  hallmark inspect --json photo.jpg"
+    )]
+    Inspect(InspectArgs),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  hallmark completions bash > ~/.local/share/bash-completion/completions/hallmark"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  hallmark man > hallmark.1 && man ./hallmark.1")]
+    Man,
+}
+
+/// Where the passphrase comes from, for commands that need one.
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Read the passphrase from the first line of this file (instead of
+    /// HALLMARK_PASSPHRASE or a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 /// `hallmark keygen`.
@@ -71,28 +120,38 @@ pub struct KeygenArgs {
     /// Your email address, if you want it in the certificate.
     #[arg(long)]
     pub email: Option<String>,
-    /// The folder to create the credentials in.
+    /// The folder for the credentials [default: your configuration folder].
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
+    /// Replace existing credentials (the old files are moved aside, not deleted).
+    #[arg(long)]
+    pub force: bool,
     /// How many years the signer certificate stays valid.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=50))]
     pub years: u16,
-    /// Read the passphrase from the first line of this file.
-    #[arg(long, value_name = "FILE")]
-    pub passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }
 
 /// `hallmark sign`.
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// The file to sign (never modified).
-    pub input: PathBuf,
-    /// Where to write the signed copy (must not exist).
-    #[arg(short, long, value_name = "OUTPUT")]
-    pub output: PathBuf,
-    /// Your credentials folder (made by `hallmark keygen`).
-    #[arg(long, value_name = "DIR")]
-    pub credentials: PathBuf,
+    /// Files or folders to sign (folders need --recursive).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Where the signed copies go: a file for a single input, otherwise a folder
+    /// (relative layout kept).
+    #[arg(short, long, value_name = "OUT", conflicts_with_all = ["in_place", "sidecar"])]
+    pub output: Option<PathBuf>,
+    /// Replace each original with its signed copy, atomically.
+    #[arg(long, conflicts_with = "sidecar")]
+    pub in_place: bool,
+    /// Write the manifest to NAME.c2pa next to each original, which stays untouched.
+    #[arg(long)]
+    pub sidecar: bool,
+    /// Your credentials folder [default: the one `hallmark keygen` made].
+    #[arg(long, value_name = "DIR", env = "HALLMARK_CREDENTIALS")]
+    pub credentials: Option<PathBuf>,
     /// Allow a kind of use (repeatable): ai_training, ai_generative_training,
     /// ai_inference, data_mining, or all.
     #[arg(long, value_name = "KIND")]
@@ -100,7 +159,7 @@ pub struct SignArgs {
     /// Allow a kind of use only on terms, e.g. data_mining="research only" (repeatable).
     #[arg(long, value_name = "KIND=TERMS")]
     pub constrain: Vec<String>,
-    /// The work's title (default: the output's file name).
+    /// The work's title (default: the input's file name).
     #[arg(long)]
     pub title: Option<String>,
     /// The author's name, recorded in the manifest.
@@ -110,26 +169,74 @@ pub struct SignArgs {
     /// (digitalCreation, digitalCapture, humanEdits, …).
     #[arg(long, value_name = "TERM", default_value = "digitalCreation")]
     pub source_type: String,
-    /// Read the passphrase from the first line of this file.
-    #[arg(long, value_name = "FILE")]
-    pub passphrase_file: Option<PathBuf>,
+    /// Walk folders given as PATH.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// How many files to sign at once [default: one per CPU core].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Replace existing outputs.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }
 
 /// `hallmark verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The files to verify.
-    #[arg(required = true)]
-    pub files: Vec<PathBuf>,
-    /// Print one JSON report per file per line (JSON Lines).
+    /// Files or folders to verify (folders need --recursive).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON report per file per line (JSON Lines), in input order.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+    /// A PEM file of CA certificates you trust (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// Walk folders given as PATH.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// How many files to verify at once [default: one per CPU core].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Print nothing; the exit status says it all.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `hallmark policy`.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// The file to ask about.
+    pub file: PathBuf,
+    /// The kind of use: ai_training, ai_generative_training, ai_inference or data_mining.
+    #[arg(long = "for", value_name = "KIND")]
+    pub kind: String,
+    /// Print the answer as one JSON object.
     #[arg(long)]
     pub json: bool,
     /// A PEM file of CA certificates you trust (repeatable).
     #[arg(long, value_name = "PEM")]
     pub trust: Vec<PathBuf>,
-    /// When to use colour in the human report.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+}
+
+/// `hallmark inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The file to inspect.
+    pub file: PathBuf,
+    /// Print the manifest store as the C2PA engine's JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `hallmark completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// When to colour output.

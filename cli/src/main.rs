@@ -7,16 +7,22 @@
 
 mod args;
 mod commands;
+mod config;
 mod failure;
+mod inputs;
+mod logging;
+mod ordered;
 mod passphrase;
+mod progress;
 mod render;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use hallmark::exit::ExitStatus;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, ColorChoice, Command};
 use crate::failure::Failure;
 
 fn main() -> ExitCode {
@@ -33,17 +39,50 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let result = match &cli.command {
-        Command::Demo => commands::demo::run().map(|()| ExitStatus::Ok),
-        Command::Keygen(args) => commands::keygen::run(args).map(|()| ExitStatus::Ok),
-        Command::Sign(args) => commands::sign::run(args).map(|()| ExitStatus::Ok),
-        Command::Verify(args) => commands::verify::run(args),
-    };
-    match result {
-        Ok(status) => ExitCode::from(status.code()),
+    logging::init(cli.verbose, stderr_color(cli.color));
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
         Err(Failure { message, status }) => {
             eprintln!("hallmark: {}", render::sanitize(&message));
             ExitCode::from(status.code())
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<u8, Failure> {
+    let done = |result: Result<(), Failure>| result.map(|()| 0);
+    match &cli.command {
+        Command::Demo => done(commands::demo::run(cli.color)),
+        Command::Keygen(args) => done(commands::keygen::run(args)),
+        Command::Sign(args) => commands::sign::run(args).map(ExitStatus::code),
+        Command::Verify(args) => commands::verify::run(args, cli.color).map(ExitStatus::code),
+        Command::Policy(args) => commands::policy::run(args, cli.color),
+        Command::Inspect(args) => commands::inspect::run(args),
+        Command::Completions(args) => {
+            clap_complete::generate(
+                args.shell,
+                &mut Cli::command(),
+                "hallmark",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
+        Command::Man => {
+            let page = clap_mangen::Man::new(Cli::command());
+            page.render(&mut std::io::stdout())
+                .map(|()| 0)
+                .map_err(|e| Failure::usage(format!("cannot write the manual page: {e}")))
+        }
+    }
+}
+
+fn stderr_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
         }
     }
 }

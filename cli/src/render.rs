@@ -17,6 +17,20 @@ pub struct Style {
 }
 
 impl Style {
+    /// Colour for standard output: always, never, or on a terminal unless `NO_COLOR` is set.
+    pub fn for_stdout(choice: crate::args::ColorChoice) -> Self {
+        use std::io::IsTerminal;
+        let color = match choice {
+            crate::args::ColorChoice::Always => true,
+            crate::args::ColorChoice::Never => false,
+            crate::args::ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        Style { color }
+    }
+
     fn paint(self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")

@@ -9,7 +9,7 @@
 //! | 3 | some file could not be read or parsed (and none is invalid) |
 //! | 64 | the command was used wrongly (EX_USAGE) |
 
-use crate::verify::State;
+use crate::verify::{Answer, State};
 
 /// A process exit status with a meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,6 +60,23 @@ impl ExitStatus {
     }
 }
 
+/// The exit status of "may I use this file for KIND?" (`hallmark policy`).
+///
+/// | status | meaning |
+/// | --- | --- |
+/// | 0 | allowed, in intact credentials |
+/// | 1 | not allowed, or allowed only on terms |
+/// | 2 | the creator said nothing about it, or the file has no credentials |
+/// | 3 | the credentials are broken or the file unreadable: no answer |
+pub fn policy_code(answer: Answer, state: Option<State>) -> u8 {
+    match (answer, state) {
+        (Answer::Allowed, _) => 0,
+        (Answer::NotAllowed | Answer::Constrained, _) => 1,
+        (Answer::Unspecified, _) | (Answer::Unknown, Some(State::None)) => 2,
+        (Answer::Unknown, _) => 3,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +95,15 @@ mod tests {
             1
         );
         assert_eq!(ExitStatus::for_batch([]).code(), 0);
+    }
+
+    #[test]
+    fn policy_answers() {
+        assert_eq!(policy_code(Answer::Allowed, Some(State::Valid)), 0);
+        assert_eq!(policy_code(Answer::Constrained, Some(State::Trusted)), 1);
+        assert_eq!(policy_code(Answer::Unspecified, Some(State::Valid)), 2);
+        assert_eq!(policy_code(Answer::Unknown, Some(State::None)), 2);
+        assert_eq!(policy_code(Answer::Unknown, Some(State::Invalid)), 3);
+        assert_eq!(policy_code(Answer::Unknown, None), 3);
     }
 }

@@ -70,7 +70,7 @@ pub mod verify;
 pub use error::{Error, Result};
 pub use format::MediaFormat;
 #[cfg(feature = "sign")]
-pub use output::Overwrite;
+pub use output::{Overwrite, TEMP_PREFIX};
 pub use policy::{Kind, TrainingPolicy, Use};
 pub use verify::{Answer, Report, State, TrustAnchors, Verifier};
 

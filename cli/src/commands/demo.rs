@@ -10,7 +10,6 @@ use hallmark::{Overwrite, TrustAnchors, Verifier};
 use secrecy::SecretString;
 
 use crate::args::ColorChoice;
-use crate::commands::verify::use_color;
 use crate::failure::Failure;
 use crate::render::{self, Style};
 
@@ -23,7 +22,7 @@ const PASSPHRASE: &str = "hallmark-example";
 
 /// Run the demo. It ignores `HALLMARK_PASSPHRASE`: the example key's
 /// passphrase is public.
-pub fn run() -> Result<(), Failure> {
+pub fn run(color: ColorChoice) -> Result<(), Failure> {
     let passphrase = SecretString::from(PASSPHRASE);
     let credentials = SigningCredentials::from_pem(
         "keys-example/chain.pem",
@@ -69,9 +68,7 @@ pub fn run() -> Result<(), Failure> {
     let report = verifier
         .verify_file(&signed)
         .map_err(|e| Failure::file(&e))?;
-    let style = Style {
-        color: use_color(ColorChoice::Auto),
-    };
+    let style = Style::for_stdout(color);
     print!(
         "{}",
         render::report(&signed.display().to_string(), &report, style)

@@ -4,12 +4,19 @@ use hallmark::credentials::{CredentialsFolder, Identity, Validity};
 use time::Duration;
 
 use crate::args::KeygenArgs;
+use crate::config;
 use crate::failure::Failure;
 use crate::passphrase::{self, Purpose};
 
-/// Create the credentials folder and say what went where.
+/// Create the credentials folder and say what went where and what to back up.
 pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
-    let folder = CredentialsFolder::at(&args.out);
+    let folder = CredentialsFolder::at(config::credentials_dir(args.out.as_ref())?);
+    if folder.exists() && !args.force {
+        return Err(Failure::usage(format!(
+            "{}: already holds credentials; refusing to replace them (use --force to move them aside and make new ones)",
+            folder.dir.display()
+        )));
+    }
     let identity = Identity {
         name: args.name.clone(),
         organization: args.org.clone(),
@@ -20,10 +27,19 @@ pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
         ca_lifetime: Duration::days(365 * (i64::from(args.years) + 5)),
         ..Validity::default()
     };
-    let passphrase = passphrase::obtain(args.passphrase_file.as_deref(), Purpose::Choose)?;
+    let passphrase =
+        passphrase::obtain(args.passphrase.passphrase_file.as_deref(), Purpose::Choose)?;
+    let retired = if args.force {
+        folder.retire_existing().map_err(|e| Failure::setup(&e))?
+    } else {
+        None
+    };
     folder
         .create_with(&identity, &passphrase, validity)
         .map_err(|e| Failure::setup(&e))?;
+    if let Some(old) = retired {
+        println!("Moved the previous credentials to {}", old.display());
+    }
     println!(
         "Created signing credentials for {} in {}",
         args.name,

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub mod demo;
+pub mod inspect;
 pub mod keygen;
+pub mod policy;
 pub mod sign;
 pub mod verify;

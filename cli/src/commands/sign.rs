@@ -1,16 +1,54 @@
-//! `hallmark sign`: embed a Content Credential with the creator's policy.
+//! `hallmark sign`: embed Content Credentials with the creator's policy, one
+//! file or a whole portfolio at a time.
 
-use hallmark::credentials::CredentialsFolder;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use hallmark::credentials::{CredentialsFolder, SigningCredentials};
+use hallmark::exit::ExitStatus;
 use hallmark::policy::Kind;
-use hallmark::sign::{SignOptions, SourceType, sign_file};
+use hallmark::sign::{SignOptions, Signed, SourceType, sidecar_path, sign_file, sign_sidecar};
 use hallmark::{Overwrite, TrainingPolicy, Use};
 
 use crate::args::SignArgs;
+use crate::config;
 use crate::failure::Failure;
+use crate::inputs::{self, Input};
+use crate::ordered::{jobs_or_cores, run_in_order};
 use crate::passphrase::{self, Purpose};
+use crate::progress::Progress;
 
-/// Sign one file into a new one.
-pub fn run(args: &SignArgs) -> Result<(), Failure> {
+/// Where one signed result goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Destination {
+    /// A new file.
+    File(PathBuf),
+    /// Replace the input.
+    InPlace,
+    /// A sidecar manifest next to the untouched input.
+    Sidecar(PathBuf),
+}
+
+impl Destination {
+    fn path<'a>(&'a self, input: &'a Path) -> &'a Path {
+        match self {
+            Destination::File(path) | Destination::Sidecar(path) => path,
+            Destination::InPlace => input,
+        }
+    }
+}
+
+/// One file to sign and where its result goes.
+#[derive(Debug)]
+struct Task {
+    input: Input,
+    destination: Destination,
+}
+
+/// Sign every file named or found; returns the batch's exit status.
+pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
+    let started = Instant::now();
     let options = SignOptions {
         title: args.title.clone(),
         author: args.author.clone(),
@@ -20,36 +58,206 @@ pub fn run(args: &SignArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::usage(e.to_string()))?,
         policy: policy_from(&args.allow, &args.constrain)?,
     };
-    let passphrase = passphrase::obtain(args.passphrase_file.as_deref(), Purpose::Unlock)?;
-    let credentials = CredentialsFolder::at(&args.credentials)
-        .load(Some(&passphrase))
-        .map_err(|e| Failure::setup(&e))?;
-    let signed = sign_file(
-        &credentials,
-        &args.input,
-        &args.output,
-        &options,
-        Overwrite::Never,
-    )
-    .map_err(|e| Failure::file(&e))?;
-    let history = if signed.kept_parent {
-        " (its earlier credentials are kept as its history)"
+    let sidecar = args.sidecar;
+    let expanded = inputs::expand(&args.paths, args.recursive, |format| {
+        if sidecar {
+            format.can_verify()
+        } else {
+            format.can_sign()
+        }
+    })?;
+    let tasks = plan(args, expanded.files)?;
+    let credentials = load_credentials(args)?;
+    let overwrite = if args.force {
+        Overwrite::Replace
     } else {
-        ""
+        Overwrite::Never
     };
-    println!(
-        "Signed {} -> {}{history}",
-        args.input.display(),
-        args.output.display()
+
+    let progress = Progress::new(tasks.len(), "signing", true);
+    for skipped in &expanded.skipped {
+        progress.note(&format!(
+            "note: skipped {}: not a format hallmark signs",
+            skipped.display()
+        ));
+    }
+    let mut signed = 0usize;
+    let mut failures = Vec::new();
+    run_in_order(
+        &tasks,
+        jobs_or_cores(args.jobs),
+        |task| sign_one(&credentials, task, &options, overwrite),
+        |index, result| {
+            progress.inc();
+            let task = &tasks[index];
+            match result {
+                Ok(_) => {
+                    signed += 1;
+                    let to = task.destination.path(&task.input.path);
+                    println!("signed {} -> {}", task.input.path.display(), to.display());
+                }
+                Err(err) => {
+                    progress.note(&format!(
+                        "hallmark: {}",
+                        crate::render::sanitize(&err.to_string())
+                    ));
+                    failures.push(Failure::file(&err).status);
+                }
+            }
+        },
     );
-    for kind in Kind::ALL {
-        println!(
-            "  {}: {}",
-            kind.describe(),
-            options.policy.get(kind).describe()
-        );
+    progress.finish();
+
+    if signed > 0 {
+        let stated: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| format!("{}: {}", k.describe(), options.policy.get(*k).describe()))
+            .collect();
+        println!("Policy stated in each: {}", stated.join(" · "));
+    }
+    eprintln!(
+        "signed {signed}, skipped {}, failed {} in {:.2} s",
+        expanded.skipped.len(),
+        failures.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(failures.into_iter().max().unwrap_or(ExitStatus::Ok))
+}
+
+fn load_credentials(args: &SignArgs) -> Result<SigningCredentials, Failure> {
+    let dir = config::credentials_dir(args.credentials.as_ref())?;
+    let folder = CredentialsFolder::at(&dir);
+    if !folder.exists() {
+        return Err(Failure::usage(format!(
+            "{}: no credentials here; make them with `hallmark keygen --name \"Your Name\"` or give --credentials DIR",
+            dir.display()
+        )));
+    }
+    let passphrase =
+        passphrase::obtain(args.passphrase.passphrase_file.as_deref(), Purpose::Unlock)?;
+    folder
+        .load(Some(&passphrase))
+        .map_err(|e| Failure::setup(&e))
+}
+
+fn sign_one(
+    credentials: &SigningCredentials,
+    task: &Task,
+    options: &SignOptions,
+    overwrite: Overwrite,
+) -> hallmark::Result<Signed> {
+    let input = &task.input.path;
+    match &task.destination {
+        Destination::File(output) => {
+            if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| hallmark::Error::Io {
+                    file: parent.display().to_string(),
+                    action: "cannot create the folder",
+                    source: e,
+                })?;
+            }
+            sign_file(credentials, input, output, options, overwrite)
+        }
+        Destination::InPlace => sign_file(credentials, input, input, options, Overwrite::Replace),
+        Destination::Sidecar(sidecar) => {
+            sign_sidecar(credentials, input, sidecar, options, overwrite)
+        }
+    }
+}
+
+/// Decide where each input's result goes, refusing plans that would collide
+/// or write into the folders being read.
+fn plan(args: &SignArgs, files: Vec<Input>) -> Result<Vec<Task>, Failure> {
+    let destination_for: Box<dyn Fn(&Input) -> Destination> =
+        match (&args.output, args.in_place, args.sidecar) {
+            (Some(out), _, _) => {
+                let single_file = files.len() == 1
+                    && files[0].root.is_none()
+                    && !out.is_dir()
+                    && !out.as_os_str().to_string_lossy().ends_with('/');
+                if single_file {
+                    let out = out.clone();
+                    Box::new(move |_| Destination::File(out.clone()))
+                } else {
+                    refuse_output_inside_inputs(out, &files)?;
+                    let out = out.clone();
+                    Box::new(move |input: &Input| Destination::File(out.join(&input.relative)))
+                }
+            }
+            (None, true, _) => Box::new(|_| Destination::InPlace),
+            (None, false, true) => {
+                Box::new(|input: &Input| Destination::Sidecar(sidecar_path(&input.path)))
+            }
+            (None, false, false) => {
+                return Err(Failure::usage(
+                    "say where the signed copies go: -o OUT, --in-place, or --sidecar",
+                ));
+            }
+        };
+    let tasks: Vec<Task> = files
+        .into_iter()
+        .map(|input| Task {
+            destination: destination_for(&input),
+            input,
+        })
+        .collect();
+    let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
+    for task in &tasks {
+        let to = task.destination.path(&task.input.path).to_path_buf();
+        if let Some(first) = claimed.insert(to.clone(), &task.input.path)
+            && task.destination != Destination::InPlace
+        {
+            return Err(Failure::usage(format!(
+                "{} and {} would both be signed into {}; sign them separately",
+                first.display(),
+                task.input.path.display(),
+                to.display()
+            )));
+        }
+    }
+    Ok(tasks)
+}
+
+/// An output folder inside a folder being signed would be walked into on the
+/// next run, and signing a folder into itself mixes originals and copies.
+fn refuse_output_inside_inputs(out: &Path, files: &[Input]) -> Result<(), Failure> {
+    let out_abs = absolute(out);
+    let mut roots: Vec<&PathBuf> = files.iter().filter_map(|f| f.root.as_ref()).collect();
+    roots.dedup();
+    for root in roots {
+        if out_abs.starts_with(absolute(root)) {
+            return Err(Failure::usage(format!(
+                "the output folder {} is inside the folder being signed, {}; choose a folder outside it",
+                out.display(),
+                root.display()
+            )));
+        }
     }
     Ok(())
+}
+
+/// The path with its existing part resolved (links, `..`), the rest appended.
+fn absolute(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
 }
 
 /// The policy the flags describe: every kind not allowed, except those
@@ -89,7 +297,8 @@ pub fn policy_from(allow: &[String], constrain: &[String]) -> Result<TrainingPol
     Ok(policy)
 }
 
-fn parse_kind(text: &str) -> Result<Kind, Failure> {
+/// A kind of use from the command line, with the accepted names in the error.
+pub fn parse_kind(text: &str) -> Result<Kind, Failure> {
     text.parse::<Kind>()
         .map_err(|e| Failure::usage(format!("{e} (or all)")))
 }
@@ -127,5 +336,12 @@ mod tests {
         );
         assert!(policy_from(&strings(&["all"]), &strings(&["ai_training=x"])).is_err());
         assert!(policy_from(&[], &strings(&["ai_training"])).is_err());
+    }
+
+    #[test]
+    fn absolute_resolves_what_exists_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = std::fs::canonicalize(dir.path()).unwrap();
+        assert_eq!(absolute(&dir.path().join("a/b")), real.join("a/b"));
     }
 }

@@ -1,6 +1,7 @@
-//! `hallmark verify`: check files' Content Credentials.
+//! `hallmark verify`: check the Content Credentials of many files, in
+//! parallel, reporting in input order.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use hallmark::exit::ExitStatus;
@@ -9,62 +10,86 @@ use serde::Serialize;
 
 use crate::args::{ColorChoice, VerifyArgs};
 use crate::failure::Failure;
+use crate::inputs;
+use crate::ordered::{jobs_or_cores, run_in_order};
+use crate::progress::Progress;
 use crate::render::{self, Style};
 
 /// One line of `--json` output: the library's report plus the file, or an error.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum JsonLine<'a> {
+pub enum JsonLine<'a> {
+    /// The file was verified.
     Report {
+        /// The file, as given or found.
         file: &'a str,
+        /// Its report.
         #[serde(flatten)]
         report: &'a Report,
     },
+    /// The file could not be read or parsed.
     Error {
+        /// The file, as given or found.
         file: &'a str,
+        /// Always `error`.
         state: &'static str,
+        /// Why, in words.
         error: String,
     },
 }
 
-/// Verify every file, print a report for each, and return the batch's exit status.
-pub fn run(args: &VerifyArgs) -> Result<ExitStatus, Failure> {
-    let verifier = Verifier::new(&load_anchors(&args.trust)?).map_err(|e| Failure::setup(&e))?;
-    let style = Style {
-        color: use_color(args.color),
-    };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut outcomes = Vec::with_capacity(args.files.len());
-    for path in &args.files {
-        let file = path.display().to_string();
-        let result = verifier.verify_file(path);
-        outcomes.push(result.as_ref().ok().map(|r| r.state));
-        let text = match (&result, args.json) {
-            (Ok(report), true) => json_line(&JsonLine::Report {
-                file: &file,
-                report,
-            }),
-            (Err(err), true) => json_line(&JsonLine::Error {
-                file: &file,
-                state: "error",
-                error: err.to_string(),
-            }),
-            (Ok(report), false) => render::report(&file, report, style),
-            (Err(err), false) => render::error(&err.to_string(), style),
-        };
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(|e| Failure::usage(format!("cannot write the report: {e}")))?;
-    }
-    Ok(ExitStatus::for_batch(outcomes))
-}
-
-fn json_line(line: &JsonLine<'_>) -> String {
+/// Serialise one JSON line, newline included.
+pub fn json_line(line: &JsonLine<'_>) -> String {
     // Serialising these plain structures cannot fail; an empty object is a safe fallback.
     let mut text = serde_json::to_string(line).unwrap_or_else(|_| "{}".into());
     text.push('\n');
     text
+}
+
+/// Verify every file named or found, print a report for each, and return the batch's exit status.
+pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure> {
+    let verifier = Verifier::new(&load_anchors(&args.trust)?).map_err(|e| Failure::setup(&e))?;
+    let expanded = inputs::expand(&args.paths, args.recursive, |format| format.can_verify())?;
+    let style = Style::for_stdout(color);
+    let progress = Progress::new(expanded.files.len(), "verifying", !args.quiet && !args.json);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut outcomes = Vec::with_capacity(expanded.files.len());
+    let mut write_failed = None;
+    run_in_order(
+        &expanded.files,
+        jobs_or_cores(args.jobs),
+        |input| verifier.verify_file(&input.path),
+        |index, result| {
+            progress.inc();
+            outcomes.push(result.as_ref().ok().map(|r| r.state));
+            if args.quiet || write_failed.is_some() {
+                return;
+            }
+            let file = expanded.files[index].path.display().to_string();
+            let text = match (&result, args.json) {
+                (Ok(report), true) => json_line(&JsonLine::Report {
+                    file: &file,
+                    report,
+                }),
+                (Err(err), true) => json_line(&JsonLine::Error {
+                    file: &file,
+                    state: "error",
+                    error: err.to_string(),
+                }),
+                (Ok(report), false) => render::report(&file, report, style),
+                (Err(err), false) => render::error(&err.to_string(), style),
+            };
+            if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                write_failed = Some(e);
+            }
+        },
+    );
+    progress.finish();
+    if let Some(e) = write_failed {
+        return Err(Failure::usage(format!("cannot write the report: {e}")));
+    }
+    Ok(ExitStatus::for_batch(outcomes))
 }
 
 /// Read and merge every `--trust` PEM file.
@@ -85,16 +110,4 @@ pub fn load_anchors(paths: &[impl AsRef<Path>]) -> Result<TrustAnchors, Failure>
             .map_err(|e| Failure::setup(&e))?;
     }
     Ok(anchors)
-}
-
-/// Colour on a terminal unless `NO_COLOR` is set, or as forced.
-pub fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    }
 }

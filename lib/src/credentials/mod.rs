@@ -142,6 +142,41 @@ impl CredentialsFolder {
         result
     }
 
+    /// Whether any credential file exists here.
+    pub fn exists(&self) -> bool {
+        self.all_files().iter().any(|p| p.exists())
+    }
+
+    /// Move existing credential files aside into a new `replaced-<time>`
+    /// subfolder, so fresh credentials can be created without losing the old
+    /// ones. Returns that subfolder, or `None` when there was nothing to move.
+    pub fn retire_existing(&self) -> Result<Option<PathBuf>> {
+        let existing: Vec<PathBuf> = self
+            .all_files()
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect();
+        if existing.is_empty() {
+            return Ok(None);
+        }
+        let stamp = time::OffsetDateTime::now_utc()
+            .format(&time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .unwrap_or_else(|_| "earlier".into());
+        let archive = self.dir.join(format!("replaced-{stamp}"));
+        let name = archive.display().to_string();
+        create_private_dir(&archive)
+            .map_err(|e| Error::io(&name, "cannot create the folder", e))?;
+        for path in existing {
+            if let Some(file_name) = path.file_name() {
+                fs::rename(&path, archive.join(file_name))
+                    .map_err(|e| Error::io(path.display().to_string(), "cannot move aside", e))?;
+            }
+        }
+        Ok(Some(archive))
+    }
+
     /// Load the signing credentials stored here, decrypting the signer key
     /// with `passphrase`.
     pub fn load(&self, passphrase: Option<&SecretString>) -> Result<SigningCredentials> {

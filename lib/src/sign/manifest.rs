@@ -59,6 +59,7 @@ impl Job<'_> {
         W: Read + Write + Seek + Send,
     {
         let mime = self.format.mime_type();
+        tracing::debug!(file = self.name, format = self.format.name(), placement = ?self.placement, "signing");
         let context = Context::new()
             .with_settings(engine_settings(&TrustAnchors::none()))
             .map_err(self.engine_error("cannot sign"))?;
@@ -113,6 +114,12 @@ impl Job<'_> {
             kept_parent,
             manifest_bytes: manifest.len(),
         };
+        tracing::info!(
+            file = self.name,
+            manifest_bytes = manifest.len(),
+            kept_parent,
+            "signed"
+        );
         Ok((signed, manifest))
     }
 
@@ -127,8 +134,12 @@ impl Job<'_> {
         let agent = json!({ "name": GENERATOR_NAME, "version": crate::VERSION });
         let when = OffsetDateTime::now_utc().format(&Rfc3339).ok();
         let action = if kept_parent {
+            let title = std::path::Path::new(self.name).file_name().map_or_else(
+                || self.name.to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             let parent =
-                json!({ "title": self.name, "relationship": "parentOf", "label": PARENT_LABEL });
+                json!({ "title": title, "relationship": "parentOf", "label": PARENT_LABEL });
             builder
                 .add_ingredient_from_stream(parent.to_string(), self.format.mime_type(), input)
                 .map_err(self.engine_error("cannot read the credentials it already has"))?;

@@ -50,6 +50,8 @@ pub(crate) fn engine_settings(anchors: &TrustAnchors) -> Value {
             "remote_manifest_fetch": false,
         },
         "trust": { "trust_anchors": trust_anchors },
+        // Thumbnails need image decoders hallmark does not link.
+        "builder": { "thumbnail": { "enabled": false } },
         // No network, ever: an empty allow-list blocks every host.
         "core": { "allowed_network_hosts": [] },
     })
@@ -75,23 +77,7 @@ impl Verifier {
     /// Credentials embedded in the file come first; a file without them is
     /// checked against its sidecar manifest ([`sidecar_path`]) if there is one.
     pub fn verify_file(&self, path: &Path) -> Result<Report> {
-        let name = path.display().to_string();
-        let open = || {
-            File::open(path)
-                .map(BufReader::new)
-                .map_err(|e| Error::io(&name, "cannot read", e))
-        };
-        let claimed = MediaFormat::from_path(path);
-        let report = self.verify_stream(&name, claimed, open()?)?;
-        let sidecar = sidecar_path(path);
-        if report.state != State::None || !sidecar.is_file() {
-            return Ok(report);
-        }
-        let sidecar_name = sidecar.display().to_string();
-        let manifest = read_sidecar(&sidecar_name, &sidecar)?;
-        let mut report = self.verify_with_manifest(&name, claimed, open()?, &manifest)?;
-        report.sidecar = Some(sidecar_name);
-        Ok(report)
+        Ok(self.load_file(path)?.report())
     }
 
     /// Verify a stream against a manifest store kept apart from it (a
@@ -100,19 +86,12 @@ impl Verifier {
         &self,
         name: &str,
         claimed: Option<MediaFormat>,
-        mut stream: R,
+        stream: R,
         manifest: &[u8],
     ) -> Result<Report> {
-        let format = self.identify(name, claimed, &mut stream)?;
-        let reader = Reader::from_shared_context(&self.context).with_manifest_data_and_stream(
-            manifest,
-            format.mime_type(),
-            stream,
-        );
-        match reader {
-            Ok(reader) => Ok(report_from_reader(&reader, format)),
-            Err(err) => Err(error::from_c2pa(name, format, "cannot verify", err)),
-        }
+        Ok(self
+            .load_stream(name, claimed, stream, Some(manifest))?
+            .report())
     }
 
     /// Verify bytes held in memory. `name` labels the input in errors;
@@ -131,17 +110,109 @@ impl Verifier {
         &self,
         name: &str,
         claimed: Option<MediaFormat>,
-        mut stream: R,
+        stream: R,
     ) -> Result<Report> {
+        Ok(self.load_stream(name, claimed, stream, None)?.report())
+    }
+
+    /// The whole manifest store of the file at `path` (embedded, or from its
+    /// sidecar) as the C2PA engine's JSON: every manifest, assertion,
+    /// ingredient and validation result. `None` when it has no credentials.
+    pub fn inspect_file(&self, path: &Path) -> Result<Option<Value>> {
+        let name = path.display().to_string();
+        match self.load_file(path)? {
+            Loaded::Nothing(_) => Ok(None),
+            Loaded::Found { reader, .. } => {
+                serde_json::from_str(&reader.json()).map(Some).map_err(|e| {
+                    Error::UnreadableCredentials {
+                        file: name,
+                        detail: e.to_string(),
+                    }
+                })
+            }
+        }
+    }
+
+    fn load_file(&self, path: &Path) -> Result<Loaded> {
+        let name = path.display().to_string();
+        let open = || {
+            File::open(path)
+                .map(BufReader::new)
+                .map_err(|e| Error::io(&name, "cannot read", e))
+        };
+        let claimed = MediaFormat::from_path(path);
+        let loaded = self.load_stream(&name, claimed, open()?, None)?;
+        let sidecar = sidecar_path(path);
+        if !matches!(loaded, Loaded::Nothing(_)) || !sidecar.is_file() {
+            return Ok(loaded);
+        }
+        let sidecar_name = sidecar.display().to_string();
+        let manifest = read_sidecar(&sidecar_name, &sidecar)?;
+        Ok(
+            match self.load_stream(&name, claimed, open()?, Some(&manifest))? {
+                Loaded::Found { reader, format, .. } => Loaded::Found {
+                    reader,
+                    format,
+                    sidecar: Some(sidecar_name),
+                },
+                nothing => nothing,
+            },
+        )
+    }
+
+    fn load_stream<R: Read + Seek + Send>(
+        &self,
+        name: &str,
+        claimed: Option<MediaFormat>,
+        mut stream: R,
+        manifest: Option<&[u8]>,
+    ) -> Result<Loaded> {
         let format = self.identify(name, claimed, &mut stream)?;
-        let reader =
-            Reader::from_shared_context(&self.context).with_stream(format.mime_type(), stream);
+        let reader = Reader::from_shared_context(&self.context);
+        let mime = format.mime_type();
+        let reader = match manifest {
+            Some(manifest) => reader.with_manifest_data_and_stream(manifest, mime, stream),
+            None => reader.with_stream(mime, stream),
+        };
+        tracing::debug!(file = name, format = format.name(), "read credentials");
         match reader {
-            Ok(reader) => Ok(report_from_reader(&reader, format)),
+            Ok(reader) => Ok(Loaded::Found {
+                reader: Box::new(reader),
+                format,
+                sidecar: None,
+            }),
             Err(c2pa::Error::JumbfNotFound | c2pa::Error::ProvenanceMissing) => {
-                Ok(Report::none(format.mime_type()))
+                Ok(Loaded::Nothing(format))
             }
             Err(err) => Err(error::from_c2pa(name, format, "cannot verify", err)),
+        }
+    }
+}
+
+/// What reading a file's credentials found.
+enum Loaded {
+    /// No credentials in a file of this format.
+    Nothing(MediaFormat),
+    /// A manifest store, embedded or from a sidecar.
+    Found {
+        reader: Box<Reader>,
+        format: MediaFormat,
+        sidecar: Option<String>,
+    },
+}
+
+impl Loaded {
+    fn report(self) -> Report {
+        match self {
+            Loaded::Nothing(format) => Report::none(format.mime_type()),
+            Loaded::Found {
+                reader,
+                format,
+                sidecar,
+            } => Report {
+                sidecar,
+                ..report_from_reader(&reader, format)
+            },
         }
     }
 }

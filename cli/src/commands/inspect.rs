@@ -1,0 +1,113 @@
+//! `hallmark inspect`: the whole manifest store, for experts.
+
+use std::fmt::Write as _;
+
+use hallmark::{TrustAnchors, Verifier};
+use serde_json::Value;
+
+use crate::args::InspectArgs;
+use crate::failure::Failure;
+use crate::render::sanitize;
+
+/// Print the manifest store as the engine's JSON, or as an outline.
+pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
+    let verifier = Verifier::new(&TrustAnchors::none()).map_err(|e| Failure::setup(&e))?;
+    let file = args.file.display().to_string();
+    let Some(store) = verifier
+        .inspect_file(&args.file)
+        .map_err(|e| Failure::file(&e))?
+    else {
+        if args.json {
+            println!("null");
+        } else {
+            println!("{}: no Content Credentials", sanitize(&file));
+        }
+        return Ok(hallmark::exit::ExitStatus::NoCredentials.code());
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&store).unwrap_or_default()
+        );
+    } else {
+        print!("{}", outline(&file, &store));
+    }
+    Ok(0)
+}
+
+/// Every manifest, active first, with its assertions and ingredients.
+fn outline(file: &str, store: &Value) -> String {
+    let text = |v: &Value| sanitize(v.as_str().unwrap_or("?"));
+    let mut out = format!("{}\n", sanitize(file));
+    let active = store
+        .get("active_manifest")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let Some(manifests) = store.get("manifests").and_then(Value::as_object) else {
+        return out;
+    };
+    let mut labels: Vec<&String> = manifests.keys().collect();
+    labels.sort_by_key(|l| (l.as_str() != active, l.to_string()));
+    for label in labels {
+        let manifest = &manifests[label];
+        let marker = if label == active { " (active)" } else { "" };
+        let _ = writeln!(out, "  manifest {}{marker}", sanitize(label));
+        if let Some(title) = manifest.get("title") {
+            let _ = writeln!(out, "    title: {}", text(title));
+        }
+        if let Some(info) = manifest.pointer("/claim_generator_info/0") {
+            let _ = writeln!(
+                out,
+                "    made with: {} {}",
+                text(&info["name"]),
+                info.get("version").map(text).unwrap_or_default()
+            );
+        }
+        if let Some(signature) = manifest.get("signature_info") {
+            let _ = writeln!(
+                out,
+                "    signed by: {} (issuer {})",
+                signature
+                    .get("common_name")
+                    .map(text)
+                    .unwrap_or_else(|| "?".into()),
+                signature
+                    .get("issuer")
+                    .map(text)
+                    .unwrap_or_else(|| "?".into())
+            );
+        }
+        for assertion in manifest
+            .get("assertions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let _ = writeln!(out, "    assertion: {}", text(&assertion["label"]));
+        }
+        for ingredient in manifest
+            .get("ingredients")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let _ = writeln!(
+                out,
+                "    ingredient: {} ({}){}",
+                ingredient
+                    .get("title")
+                    .map(text)
+                    .unwrap_or_else(|| "untitled".into()),
+                ingredient.get("relationship").map(text).unwrap_or_default(),
+                ingredient
+                    .get("active_manifest")
+                    .map(|m| format!(" -> {}", text(m)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if let Some(status) = store.get("validation_state") {
+        let _ = writeln!(out, "  validation state: {}", text(status));
+    }
+    out
+}

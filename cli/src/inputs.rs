@@ -1,0 +1,140 @@
+//! Turning the PATHs on the command line into the list of files to work on.
+
+use std::path::{Path, PathBuf};
+
+use hallmark::MediaFormat;
+use walkdir::WalkDir;
+
+use crate::failure::Failure;
+
+/// A file to work on, and where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The file.
+    pub path: PathBuf,
+    /// Its path below the folder it was found in (its file name when named directly).
+    pub relative: PathBuf,
+    /// The folder it was found in, when it came from walking one.
+    pub root: Option<PathBuf>,
+}
+
+/// The files found, and those passed over.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files to work on, in command-line order, folders walked in name order.
+    pub files: Vec<Input>,
+    /// Files in walked folders that are not of a wanted type.
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Expand `paths`: files are taken as they are (even of unknown type, so
+/// their failure is reported); folders are walked, with `--recursive` only,
+/// keeping the files `wanted` accepts. hallmark's own sidecars and temporary
+/// files are passed over silently.
+pub fn expand(
+    paths: &[PathBuf],
+    recursive: bool,
+    wanted: impl Fn(MediaFormat) -> bool,
+) -> Result<Expanded, Failure> {
+    let mut expanded = Expanded::default();
+    for path in paths {
+        if !path.is_dir() {
+            let relative = path
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| path.clone());
+            expanded.files.push(Input {
+                path: path.clone(),
+                relative,
+                root: None,
+            });
+            continue;
+        }
+        if !recursive {
+            return Err(Failure::usage(format!(
+                "{}: is a folder; add --recursive to include everything in it",
+                path.display()
+            )));
+        }
+        let before = expanded.files.len();
+        for entry in WalkDir::new(path).sort_by_file_name() {
+            let entry_path = match entry {
+                Ok(entry) if entry.file_type().is_dir() => continue,
+                Ok(entry) => entry.into_path(),
+                // Unreadable entries are kept, so their failure is reported with the rest.
+                Err(err) => match err.path() {
+                    Some(p) => p.to_path_buf(),
+                    None => continue,
+                },
+            };
+            if is_own_file(&entry_path) {
+                continue;
+            }
+            match MediaFormat::from_path(&entry_path) {
+                Some(format) if wanted(format) => {
+                    let relative = entry_path
+                        .strip_prefix(path)
+                        .unwrap_or(&entry_path)
+                        .to_path_buf();
+                    expanded.files.push(Input {
+                        path: entry_path,
+                        relative,
+                        root: Some(path.clone()),
+                    });
+                }
+                _ => expanded.skipped.push(entry_path),
+            }
+        }
+        if expanded.files.len() == before {
+            return Err(Failure::usage(format!(
+                "{}: no media files hallmark handles in this folder",
+                path.display()
+            )));
+        }
+    }
+    Ok(expanded)
+}
+
+/// hallmark's own sidecar manifests and temporary files.
+fn is_own_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.starts_with(hallmark::TEMP_PREFIX) || path.extension().is_some_and(|e| e == "c2pa")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_need_recursive_and_unwanted_files_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        for name in ["b.jpg", "a.png", "notes.txt", "sub/c.wav", "a.c2pa"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let paths = [dir.path().to_path_buf()];
+        let err = expand(&paths, false, |_| true).unwrap_err();
+        assert!(err.message.contains("add --recursive"), "{}", err.message);
+
+        let found = expand(&paths, true, |f| f != MediaFormat::Wav).unwrap();
+        let relative: Vec<_> = found.files.iter().map(|i| i.relative.clone()).collect();
+        assert_eq!(relative, [PathBuf::from("a.png"), PathBuf::from("b.jpg")]);
+        let skipped: Vec<_> = found
+            .skipped
+            .iter()
+            .map(|p| p.file_name().unwrap().to_owned())
+            .collect();
+        assert_eq!(skipped, ["notes.txt", "c.wav"]);
+    }
+
+    #[test]
+    fn a_folder_without_media_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), b"x").unwrap();
+        let err = expand(&[dir.path().to_path_buf()], true, |_| true).unwrap_err();
+        assert!(err.message.contains("no media files"), "{}", err.message);
+    }
+}

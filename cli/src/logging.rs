@@ -1,0 +1,22 @@
+//! Log output on stderr, at a level chosen with -v.
+//!
+//! hallmark never logs secrets: passphrases and keys never reach a log call.
+
+use tracing_subscriber::EnvFilter;
+
+/// Send hallmark's logs to stderr: warnings by default, more with each -v.
+pub fn init(verbosity: u8, color: bool) {
+    let level = match verbosity {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::new(format!("warn,hallmark={level},hallmark_cli={level}"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .try_init();
+}

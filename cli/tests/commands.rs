@@ -1,0 +1,359 @@
+//! `policy`, `inspect`, `completions`, `man`, keygen's defaults, logging and
+//! colour: each answer and each exit status.
+
+mod common;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use hallmark::credentials::{Identity, SigningCredentials, Validity, issue};
+use hallmark::policy::Kind;
+use hallmark::sign::{SignOptions, sign_stream};
+use hallmark::{TrainingPolicy, Use};
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// A PNG whose credentials state: ai_training allowed, ai_inference not
+/// allowed, data_mining only on terms, ai_generative_training nothing.
+fn mixed_policy_png(dir: &Path) -> PathBuf {
+    let issued = issue(&Identity::named("Grace Hopper"), Validity::default()).unwrap();
+    let credentials = SigningCredentials::from_issued(&issued).unwrap();
+    let mut policy = TrainingPolicy::default();
+    policy
+        .set(Kind::AiTraining, Use::Allowed)
+        .set(Kind::AiInference, Use::NotAllowed)
+        .set(
+            Kind::DataMining,
+            Use::Constrained(Some("attribution required".into())),
+        );
+    let options = SignOptions {
+        policy,
+        ..SignOptions::default()
+    };
+    let original = std::fs::read(media("sample.png")).unwrap();
+    let mut signed = Cursor::new(Vec::new());
+    sign_stream(
+        &credentials,
+        "mixed.png",
+        None,
+        &mut Cursor::new(original),
+        &mut signed,
+        &options,
+    )
+    .unwrap();
+    let path = dir.join("mixed.png");
+    std::fs::write(&path, signed.into_inner()).unwrap();
+    path
+}
+
+fn policy_json(file: &Path, kind: &str, code: i32) -> Value {
+    let assert = hallmark()
+        .args(["policy", "--json", "--for", kind])
+        .arg(file)
+        .assert()
+        .code(code);
+    serde_json::from_slice(&assert.get_output().stdout).unwrap()
+}
+
+#[test]
+fn policy_answers_each_question_with_its_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mixed = mixed_policy_png(dir.path());
+
+    hallmark()
+        .args(["policy", "--for", "ai_training"])
+        .arg(&mixed)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "AI training is allowed (signed by Grace Hopper; identity not vouched for",
+        ));
+    assert_eq!(policy_json(&mixed, "ai_training", 0)["answer"], "allowed");
+
+    hallmark()
+        .args(["policy", "--for", "ai_inference"])
+        .arg(&mixed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("AI inference is not allowed"));
+    assert_eq!(
+        policy_json(&mixed, "ai_inference", 1)["answer"],
+        "notAllowed"
+    );
+
+    hallmark()
+        .args(["policy", "--for", "data-mining"])
+        .arg(&mixed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "Data mining is allowed only on terms: attribution required",
+        ));
+    let constrained = policy_json(&mixed, "data_mining", 1);
+    assert_eq!(constrained["answer"], "constrained");
+    assert_eq!(constrained["constraint_info"], "attribution required");
+
+    hallmark()
+        .args(["policy", "--for", "ai_generative_training"])
+        .arg(&mixed)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "the creator said nothing about generative ai training",
+        ));
+    assert_eq!(
+        policy_json(&mixed, "ai_generative_training", 2)["answer"],
+        "unspecified"
+    );
+
+    let unsigned = media("sample.png");
+    let none = policy_json(&unsigned, "ai_training", 2);
+    assert_eq!(
+        (none["answer"].as_str(), none["state"].as_str()),
+        (Some("unknown"), Some("none"))
+    );
+
+    let mut bytes = std::fs::read(&mixed).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"IDAT").unwrap() + 30;
+    bytes[at] ^= 1;
+    let tampered = dir.path().join("tampered.png");
+    std::fs::write(&tampered, bytes).unwrap();
+    hallmark()
+        .args(["policy", "--for", "ai_training"])
+        .arg(&tampered)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "unknown: its Content Credentials are broken",
+        ));
+    let invalid = policy_json(&tampered, "ai_training", 3);
+    assert_eq!(
+        (invalid["answer"].as_str(), invalid["state"].as_str()),
+        (Some("unknown"), Some("invalid"))
+    );
+
+    let missing = dir.path().join("missing.png");
+    assert_eq!(policy_json(&missing, "ai_training", 3)["state"], "error");
+    hallmark()
+        .args(["policy", "--for", "training"])
+        .arg(&mixed)
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("unknown kind of use"));
+}
+
+#[test]
+fn inspect_shows_the_whole_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = keygen(dir.path());
+    let first = dir.path().join("first.jpg");
+    let second = dir.path().join("second.jpg");
+    sign(&creds)
+        .arg(media("sample.jpg"))
+        .arg("-o")
+        .arg(&first)
+        .assert()
+        .success();
+    sign(&creds)
+        .arg(&first)
+        .arg("-o")
+        .arg(&second)
+        .assert()
+        .success();
+
+    let assert = hallmark().arg("inspect").arg(&second).assert().success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert_eq!(text.matches("  manifest urn:").count(), 2, "{text}");
+    assert!(text.contains("(active)"), "{text}");
+    assert!(text.contains("assertion: cawg.training-mining"), "{text}");
+    assert!(
+        text.contains("ingredient: first.jpg (parentOf) -> urn:"),
+        "{text}"
+    );
+
+    let assert = hallmark()
+        .args(["inspect", "--json"])
+        .arg(&second)
+        .assert()
+        .success();
+    let store: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(store["manifests"].as_object().unwrap().len(), 2);
+    assert!(store["active_manifest"].is_string());
+
+    hallmark()
+        .arg("inspect")
+        .arg(media("sample.jpg"))
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("no Content Credentials"));
+}
+
+#[test]
+fn completions_and_manual() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let assert = hallmark().args(["completions", shell]).assert().success();
+        let script = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        assert!(script.contains("hallmark"), "{shell}");
+        assert!(
+            script.contains("verify") && script.contains("trust"),
+            "{shell}"
+        );
+    }
+    hallmark()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH hallmark"));
+}
+
+#[test]
+fn keygen_defaults_to_the_config_folder_and_force_keeps_the_old_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let env = |command: &mut assert_cmd::Command| {
+        command
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("HALLMARK_PASSPHRASE", PASS);
+    };
+    let mut keygen = hallmark();
+    keygen.args(["keygen", "--name", "Ada"]);
+    env(&mut keygen);
+    keygen.assert().success();
+    let folder = home.path().join("config/hallmark/credentials");
+    assert!(folder.join("signer.key").is_file());
+
+    let mut sign = hallmark();
+    sign.arg("sign")
+        .arg(media("sample.gif"))
+        .arg("-o")
+        .arg(home.path().join("s.gif"));
+    env(&mut sign);
+    sign.assert().success();
+
+    let mut again = hallmark();
+    again.args(["keygen", "--name", "Ada"]);
+    env(&mut again);
+    again
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("use --force"));
+
+    let old_key = std::fs::read(folder.join("signer.key")).unwrap();
+    let mut forced = hallmark();
+    forced.args(["keygen", "--name", "Ada", "--force"]);
+    env(&mut forced);
+    forced.assert().success().stdout(predicate::str::contains(
+        "Moved the previous credentials to",
+    ));
+    let retired: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(retired.len(), 1);
+    assert_eq!(
+        std::fs::read(retired[0].join("signer.key")).unwrap(),
+        old_key
+    );
+    assert_ne!(std::fs::read(folder.join("signer.key")).unwrap(), old_key);
+}
+
+#[test]
+fn verbose_logs_never_show_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = keygen(dir.path());
+    let assert = sign(&creds)
+        .arg("-vv")
+        .arg(media("sample.png"))
+        .arg("-o")
+        .arg(dir.path().join("s.png"))
+        .assert()
+        .success();
+    let output = assert.get_output();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(all.contains("DEBUG"), "-vv shows details:\n{all}");
+    assert!(!all.contains(PASS), "the passphrase leaked:\n{all}");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = keygen(dir.path());
+    let signed = dir.path().join("s.png");
+    sign(&creds)
+        .arg(media("sample.png"))
+        .arg("-o")
+        .arg(&signed)
+        .assert()
+        .success();
+    hallmark()
+        .args(["verify", "--color", "always"])
+        .arg(&signed)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\x1b["));
+    hallmark()
+        .arg("verify")
+        .arg(&signed)
+        .env_remove("NO_COLOR")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\x1b[").not());
+}
+
+#[test]
+fn help_texts() {
+    for command in [
+        &["--help"][..],
+        &["sign", "--help"],
+        &["verify", "--help"],
+        &["policy", "--help"],
+        &["keygen", "--help"],
+    ] {
+        let assert = hallmark()
+            .args(command)
+            .env("COLUMNS", "100")
+            .assert()
+            .success();
+        let name = command.join("_").replace("--", "");
+        insta::assert_snapshot!(name, String::from_utf8_lossy(&assert.get_output().stdout));
+    }
+}
+
+#[test]
+fn the_human_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = keygen(dir.path());
+    let signed = dir.path().join("art.jpg");
+    sign(&creds)
+        .arg(media("sample.jpg"))
+        .arg("-o")
+        .arg(&signed)
+        .args([
+            "--allow",
+            "ai_inference",
+            "--constrain",
+            "data_mining=ask first",
+        ])
+        .assert()
+        .success();
+    let unsigned = media("sample.gif");
+    let assert = hallmark()
+        .args(["verify", "--trust"])
+        .arg(creds.join("ca.pem"))
+        .arg(&signed)
+        .arg(&unsigned)
+        .assert()
+        .code(2);
+    let text = String::from_utf8_lossy(&assert.get_output().stdout)
+        .replace(&dir.path().display().to_string(), "[DIR]")
+        .replace(&root().display().to_string(), "[ROOT]");
+    insta::with_settings!({filters => vec![(r"\d{4}-\d{2}-\d{2}", "[DATE]")]}, {
+        insta::assert_snapshot!(text);
+    });
+}

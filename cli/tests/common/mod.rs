@@ -1,0 +1,81 @@
+//! Helpers shared by the CLI suites.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The passphrase test credentials are made with.
+pub const PASS: &str = "test passphrase";
+
+/// The `hallmark` binary, with no passphrase or colour from the environment.
+pub fn hallmark() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hallmark"));
+    command
+        .env_remove("HALLMARK_PASSPHRASE")
+        .env_remove("HALLMARK_CREDENTIALS")
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(300));
+    command
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A committed sample file.
+pub fn media(name: &str) -> PathBuf {
+    root().join("tests/fixtures/media").join(name)
+}
+
+/// Fresh credentials in `dir/creds`.
+pub fn keygen(dir: &Path) -> PathBuf {
+    let creds = dir.join("creds");
+    hallmark()
+        .args(["keygen", "--name", "Ada Lovelace", "--out"])
+        .arg(&creds)
+        .env("HALLMARK_PASSPHRASE", PASS)
+        .assert()
+        .success();
+    creds
+}
+
+/// `hallmark sign` with the test passphrase and credentials.
+pub fn sign(creds: &Path) -> Command {
+    let mut command = hallmark();
+    command
+        .arg("sign")
+        .arg("--credentials")
+        .arg(creds)
+        .env("HALLMARK_PASSPHRASE", PASS);
+    command
+}
+
+/// Parse JSON Lines.
+pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Every file below `dir`, relative, sorted.
+pub fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}

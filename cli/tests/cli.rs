@@ -337,3 +337,41 @@ fn usage_errors_exit_64_and_help_documents_exit_statuses() {
         .success()
         .stdout(predicate::str::starts_with("hallmark "));
 }
+
+#[test]
+fn unusable_keys_are_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = keygen(dir.path());
+    let key = creds.join("signer.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    sign(&creds, &media("sample.png"), &dir.path().join("a.png"), &[])
+        .code(64)
+        .stderr(predicate::str::contains(format!(
+            "run `chmod 600 {}`",
+            key.display()
+        )));
+    std::fs::remove_file(&key).unwrap();
+    sign(&creds, &media("sample.png"), &dir.path().join("a.png"), &[])
+        .code(64)
+        .stderr(predicate::str::contains("signer.key: cannot read"));
+    sign(
+        &dir.path().join("nowhere"),
+        &media("sample.png"),
+        &dir.path().join("a.png"),
+        &[],
+    )
+    .code(64)
+    .stderr(predicate::str::contains(
+        "no credentials here; make them with `hallmark keygen",
+    ));
+}
+
+#[test]
+fn quiet_verify_prints_nothing_and_exits_with_the_answer() {
+    hallmark()
+        .args(["verify", "--quiet"])
+        .arg(media("sample.png"))
+        .assert()
+        .code(2)
+        .stdout("");
+}

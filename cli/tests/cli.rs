@@ -1,65 +1,22 @@
 //! The `hallmark` command: each subcommand, its output and its exit status.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::Command;
+use common::{PASS, hallmark, json_lines, keygen, media};
 use predicates::prelude::*;
-use serde_json::Value;
 
-const PASS: &str = "test passphrase";
-
-fn hallmark() -> Command {
-    let mut command = Command::cargo_bin("hallmark").unwrap();
-    command
-        .env_remove("HALLMARK_PASSPHRASE")
-        .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(120));
-    command
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn media(name: &str) -> PathBuf {
-    root().join("tests/fixtures/media").join(name)
-}
-
-/// Fresh credentials in `dir/creds`.
-fn keygen(dir: &Path) -> PathBuf {
-    let creds = dir.join("creds");
-    hallmark()
-        .args(["keygen", "--name", "Ada Lovelace", "--out"])
-        .arg(&creds)
-        .env("HALLMARK_PASSPHRASE", PASS)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "Created signing credentials for Ada Lovelace",
-        ));
-    creds
-}
-
+/// `hallmark sign INPUT -o OUTPUT` with the test credentials.
 fn sign(creds: &Path, input: &Path, output: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    hallmark()
-        .arg("sign")
+    common::sign(creds)
         .arg(input)
         .arg("-o")
         .arg(output)
-        .arg("--credentials")
-        .arg(creds)
         .args(extra)
-        .env("HALLMARK_PASSPHRASE", PASS)
         .assert()
-}
-
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]

@@ -39,7 +39,10 @@ pub fn keygen(dir: &Path) -> PathBuf {
         .arg(&creds)
         .env("HALLMARK_PASSPHRASE", PASS)
         .assert()
-        .success();
+        .success()
+        .stdout(predicates::str::contains(
+            "Created signing credentials for Ada Lovelace",
+        ));
     creds
 }
 

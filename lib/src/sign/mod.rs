@@ -83,21 +83,13 @@ pub fn sign_file(
     options: &SignOptions,
     overwrite: Overwrite,
 ) -> Result<Signed> {
-    let name = input.display().to_string();
     let out_name = output.display().to_string();
-    let file = File::open(input).map_err(|e| Error::io(&name, "cannot read", e))?;
-    let in_place = is_same_file(&file, output);
+    let in_place = is_same_file(input, output);
     if in_place && overwrite == Overwrite::Never {
         return Err(Error::OutputIsInput { file: out_name });
     }
     refuse_existing(output, overwrite)?;
-    let mut reader = BufReader::new(file);
-    let format = identify(
-        &name,
-        MediaFormat::from_path(input),
-        &mut reader,
-        Placement::Embedded,
-    )?;
+    let (name, mut reader, format) = open_identified(input, Placement::Embedded)?;
     if let Some(named) = MediaFormat::from_path(output)
         && !named.same_container(format)
     {
@@ -108,14 +100,14 @@ pub fn sign_file(
             format.extensions()[0]
         )));
     }
-    let job = Job {
+    let job = file_job(
         credentials,
-        name: &name,
+        &name,
         format,
-        title: options.title.clone().or_else(|| file_name(input)),
+        input,
         options,
-        placement: Placement::Embedded,
-    };
+        Placement::Embedded,
+    );
     let mut pending = PendingOutput::create(output)?;
     let (signed, _) = job.run(&mut reader, pending.file())?;
     if in_place {
@@ -139,24 +131,16 @@ pub fn sign_sidecar(
     options: &SignOptions,
     overwrite: Overwrite,
 ) -> Result<Signed> {
-    let name = input.display().to_string();
     refuse_existing(sidecar, overwrite)?;
-    let file = File::open(input).map_err(|e| Error::io(&name, "cannot read", e))?;
-    let mut reader = BufReader::new(file);
-    let format = identify(
-        &name,
-        MediaFormat::from_path(input),
-        &mut reader,
-        Placement::Sidecar,
-    )?;
-    let job = Job {
+    let (name, mut reader, format) = open_identified(input, Placement::Sidecar)?;
+    let job = file_job(
         credentials,
-        name: &name,
+        &name,
         format,
-        title: options.title.clone().or_else(|| file_name(input)),
+        input,
         options,
-        placement: Placement::Sidecar,
-    };
+        Placement::Sidecar,
+    );
     // The engine copies the media while hashing it; the copy is not needed.
     let mut scratch = tempfile::tempfile().map_err(|e| Error::io(&name, "cannot sign", e))?;
     let (signed, store) = job.run(&mut reader, &mut scratch)?;
@@ -196,8 +180,38 @@ where
     job.run(input, output).map(|(signed, _)| signed)
 }
 
-fn file_name(path: &Path) -> Option<String> {
-    path.file_name().map(|n| n.to_string_lossy().into_owned())
+/// Open a file to sign and identify it: its name, a reader at its start, its format.
+fn open_identified(
+    input: &Path,
+    placement: Placement,
+) -> Result<(String, BufReader<File>, MediaFormat)> {
+    let name = input.display().to_string();
+    let file = File::open(input).map_err(|e| Error::io(&name, "cannot read", e))?;
+    let mut reader = BufReader::new(file);
+    let format = identify(&name, MediaFormat::from_path(input), &mut reader, placement)?;
+    Ok((name, reader, format))
+}
+
+/// The job for a file: titled by the options, else by the file's name.
+fn file_job<'a>(
+    credentials: &'a SigningCredentials,
+    name: &'a str,
+    format: MediaFormat,
+    input: &Path,
+    options: &'a SignOptions,
+    placement: Placement,
+) -> Job<'a> {
+    Job {
+        credentials,
+        name,
+        format,
+        title: options
+            .title
+            .clone()
+            .or_else(|| input.file_name().map(|n| n.to_string_lossy().into_owned())),
+        options,
+        placement,
+    }
 }
 
 fn refuse_existing(output: &Path, overwrite: Overwrite) -> Result<()> {
@@ -241,19 +255,18 @@ fn identify<R: Read + Seek>(
     Ok(format)
 }
 
-/// Whether `path` names the same file as the open `file`.
-fn is_same_file(file: &File, path: &Path) -> bool {
+/// Whether two paths name the same file.
+fn is_same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), std::fs::metadata(path)) {
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
             (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = file;
-        false
+        a == b
     }
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Build the browser verifier into wasm/pkg (an npm package) and print its size.
+#
+# Idempotent: installs what it needs only when missing — the wasm32 target,
+# the wasm-bindgen CLI matching the wasm-bindgen crate in Cargo.lock exactly,
+# and Debian's binaryen for wasm-opt.
+set -euo pipefail
+
+WASM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$WASM_DIR"
+PKG="$WASM_DIR/pkg"
+BUDGET=$((1536 * 1024))   # 1.5 MiB, gzip -9
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+apt_install() {
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@"
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+fi
+
+BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $BINDGEN_VERSION"
+    # Its own lock file names a webpki-roots release the registry may not carry; fall back to resolving afresh.
+    cargo install --quiet --locked wasm-bindgen-cli --version "$BINDGEN_VERSION" 2>/dev/null \
+        || cargo install --quiet wasm-bindgen-cli --version "$BINDGEN_VERSION"
+fi
+
+command -v wasm-opt >/dev/null || { say "installing binaryen (wasm-opt)"; apt_install binaryen; }
+
+say "cargo build (wasm32, release, size-optimised)"
+cargo build --locked --release --target wasm32-unknown-unknown
+
+say "wasm-bindgen --target web"
+rm -rf "$PKG"
+wasm-bindgen --target web --out-dir "$PKG" --out-name hallmark_wasm \
+    target/wasm32-unknown-unknown/release/hallmark_wasm.wasm
+
+say "wasm-opt -Oz"
+# The features rustc enables by default for wasm32; binaryen 108 wants them named.
+wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    "$PKG/hallmark_wasm_bg.wasm" -o "$PKG/hallmark_wasm_bg.wasm.opt"
+mv "$PKG/hallmark_wasm_bg.wasm.opt" "$PKG/hallmark_wasm_bg.wasm"
+
+VERSION="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
+cat > "$PKG/package.json" <<JSON
+{
+  "name": "hallmark-wasm",
+  "version": "$VERSION",
+  "description": "Verify Content Credentials (C2PA) and their \"do not train\" policy in the browser, offline",
+  "license": "MIT OR Apache-2.0",
+  "repository": { "type": "git", "url": "https://github.com/hallmark-c2pa/hallmark" },
+  "keywords": ["c2pa", "content-credentials", "provenance", "ai-training", "wasm"],
+  "type": "module",
+  "main": "hallmark_wasm.js",
+  "module": "hallmark_wasm.js",
+  "types": "hallmark_wasm.d.ts",
+  "files": ["hallmark_wasm.js", "hallmark_wasm.d.ts", "hallmark_wasm_bg.wasm", "hallmark_wasm_bg.wasm.d.ts", "README.md"],
+  "sideEffects": false
+}
+JSON
+cp README.md "$PKG/README.md"
+
+RAW=$(stat -c %s "$PKG/hallmark_wasm_bg.wasm")
+GZ=$(gzip -9 -c "$PKG/hallmark_wasm_bg.wasm" | wc -c)
+printf 'hallmark_wasm_bg.wasm: %d bytes raw, %d bytes gzip -9 (%.2f MiB; budget %.2f MiB: %s)\n' \
+    "$RAW" "$GZ" "$(awk -v n="$GZ" 'BEGIN { print n / 1048576 }')" "$(awk -v n="$BUDGET" 'BEGIN { print n / 1048576 }')" \
+    "$([ "$GZ" -le "$BUDGET" ] && echo "within" || echo "OVER")"

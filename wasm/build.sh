@@ -3,7 +3,9 @@
 #
 # Idempotent: installs what it needs only when missing — the wasm32 target,
 # the wasm-bindgen CLI matching the wasm-bindgen crate in Cargo.lock exactly,
-# and Debian's binaryen for wasm-opt.
+# and binaryen's wasm-opt (pinned in tools/package-lock.json). Debian 12's
+# binaryen (108) cannot be used: it writes wasm-bindgen's externref table
+# back as `anyref`, which browsers reject.
 set -euo pipefail
 
 WASM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,7 +35,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$BINDGEN_VER
         || cargo install --quiet wasm-bindgen-cli --version "$BINDGEN_VERSION"
 fi
 
-command -v wasm-opt >/dev/null || { say "installing binaryen (wasm-opt)"; apt_install binaryen; }
+TOOLS="$WASM_DIR/tools"
+WASM_OPT="$TOOLS/node_modules/.bin/wasm-opt"
+if ! { [ -x "$WASM_OPT" ] && cmp -s "$TOOLS/package-lock.json" "$TOOLS/node_modules/.package-lock.json.copy"; }; then
+    say "installing binaryen (wasm-opt) from npm"
+    command -v npm >/dev/null || apt_install nodejs npm
+    (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$TOOLS/package-lock.json" "$TOOLS/node_modules/.package-lock.json.copy"
+fi
 
 say "cargo build (wasm32, release, size-optimised)"
 cargo build --locked --release --target wasm32-unknown-unknown
@@ -44,8 +53,8 @@ wasm-bindgen --target web --out-dir "$PKG" --out-name hallmark_wasm \
     target/wasm32-unknown-unknown/release/hallmark_wasm.wasm
 
 say "wasm-opt -Oz"
-# The features rustc enables by default for wasm32; binaryen 108 wants them named.
-wasm-opt -Oz --strip-debug --strip-producers \
+# The features rustc enables by default for wasm32.
+"$WASM_OPT" -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     "$PKG/hallmark_wasm_bg.wasm" -o "$PKG/hallmark_wasm_bg.wasm.opt"
@@ -75,3 +84,10 @@ GZ=$(gzip -9 -c "$PKG/hallmark_wasm_bg.wasm" | wc -c)
 printf 'hallmark_wasm_bg.wasm: %d bytes raw, %d bytes gzip -9 (%.2f MiB; budget %.2f MiB: %s)\n' \
     "$RAW" "$GZ" "$(awk -v n="$GZ" 'BEGIN { print n / 1048576 }')" "$(awk -v n="$BUDGET" 'BEGIN { print n / 1048576 }')" \
     "$([ "$GZ" -le "$BUDGET" ] && echo "within" || echo "OVER")"
+
+# The browser extension carries its own copy: an extension may only load files inside itself.
+if [ -d "$WASM_DIR/extension" ]; then
+    rm -rf "$WASM_DIR/extension/pkg"
+    mkdir -p "$WASM_DIR/extension/pkg"
+    cp "$PKG/hallmark_wasm.js" "$PKG/hallmark_wasm_bg.wasm" "$WASM_DIR/extension/pkg/"
+fi

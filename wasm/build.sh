@@ -10,7 +10,9 @@ set -euo pipefail
 
 WASM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$WASM_DIR"
-PKG="$WASM_DIR/pkg"
+# Built beside pkg and swapped in at the end, so pkg is never half-built.
+FINAL_PKG="$WASM_DIR/pkg"
+PKG="$WASM_DIR/pkg.build"
 BUDGET=$((1536 * 1024))   # 1.5 MiB, gzip -9
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -44,21 +46,32 @@ if ! { [ -x "$WASM_OPT" ] && cmp -s "$TOOLS/package-lock.json" "$TOOLS/node_modu
     cp "$TOOLS/package-lock.json" "$TOOLS/node_modules/.package-lock.json.copy"
 fi
 
-say "cargo build (wasm32, release, size-optimised)"
-cargo build --locked --release --target wasm32-unknown-unknown
-
-say "wasm-bindgen --target web"
-rm -rf "$PKG"
-wasm-bindgen --target web --out-dir "$PKG" --out-name hallmark_wasm \
-    target/wasm32-unknown-unknown/release/hallmark_wasm.wasm
-
-say "wasm-opt -Oz"
 # The features rustc enables by default for wasm32.
-"$WASM_OPT" -Oz --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-    "$PKG/hallmark_wasm_bg.wasm" -o "$PKG/hallmark_wasm_bg.wasm.opt"
-mv "$PKG/hallmark_wasm_bg.wasm.opt" "$PKG/hallmark_wasm_bg.wasm"
+FEATURES_OPT=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue)
+
+# Build one module: cargo, wasm-bindgen, wasm-opt. $1 = name, $2 = target dir, rest = cargo flags.
+build_module() {
+    local name="$1" target="$2"
+    shift 2
+    say "building $name"
+    cargo build --locked --release --target wasm32-unknown-unknown --target-dir "$target" "$@"
+    wasm-bindgen --target web --out-dir "$PKG" --out-name "$name" \
+        "$target/wasm32-unknown-unknown/release/hallmark_wasm.wasm"
+    say "wasm-opt -Oz $name"
+    "$WASM_OPT" -Oz --strip-debug --strip-producers "${FEATURES_OPT[@]}" \
+        "$PKG/${name}_bg.wasm" -o "$PKG/${name}_bg.wasm.opt"
+    mv "$PKG/${name}_bg.wasm.opt" "$PKG/${name}_bg.wasm"
+}
+
+rm -rf "$PKG"
+# The core module verifies every format but PDF; the PDF module adds lopdf
+# and is fetched by js/hallmark_wasm.js only when a PDF is verified.
+build_module hallmark_wasm_core target
+build_module hallmark_wasm_pdf target/pdf --features pdf
+mv "$PKG/hallmark_wasm_core_bg.wasm" "$PKG/hallmark_wasm_bg.wasm"
+mv "$PKG/hallmark_wasm_core_bg.wasm.d.ts" "$PKG/hallmark_wasm_bg.wasm.d.ts"
+cp js/hallmark_wasm.js js/hallmark_wasm.d.ts "$PKG/"
 
 VERSION="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
 cat > "$PKG/package.json" <<JSON
@@ -73,21 +86,31 @@ cat > "$PKG/package.json" <<JSON
   "main": "hallmark_wasm.js",
   "module": "hallmark_wasm.js",
   "types": "hallmark_wasm.d.ts",
-  "files": ["hallmark_wasm.js", "hallmark_wasm.d.ts", "hallmark_wasm_bg.wasm", "hallmark_wasm_bg.wasm.d.ts", "README.md"],
+  "files": [
+    "hallmark_wasm.js", "hallmark_wasm.d.ts", "hallmark_wasm_bg.wasm", "hallmark_wasm_bg.wasm.d.ts",
+    "hallmark_wasm_core.js", "hallmark_wasm_core.d.ts",
+    "hallmark_wasm_pdf.js", "hallmark_wasm_pdf.d.ts", "hallmark_wasm_pdf_bg.wasm", "hallmark_wasm_pdf_bg.wasm.d.ts",
+    "README.md"
+  ],
   "sideEffects": false
 }
 JSON
 cp README.md "$PKG/README.md"
-
-RAW=$(stat -c %s "$PKG/hallmark_wasm_bg.wasm")
-GZ=$(gzip -9 -c "$PKG/hallmark_wasm_bg.wasm" | wc -c)
-printf 'hallmark_wasm_bg.wasm: %d bytes raw, %d bytes gzip -9 (%.2f MiB; budget %.2f MiB: %s)\n' \
-    "$RAW" "$GZ" "$(awk -v n="$GZ" 'BEGIN { print n / 1048576 }')" "$(awk -v n="$BUDGET" 'BEGIN { print n / 1048576 }')" \
-    "$([ "$GZ" -le "$BUDGET" ] && echo "within" || echo "OVER")"
+rm -rf "$FINAL_PKG"
+mv "$PKG" "$FINAL_PKG"
+PKG="$FINAL_PKG"
 
 # The browser extension carries its own copy: an extension may only load files inside itself.
 if [ -d "$WASM_DIR/extension" ]; then
     rm -rf "$WASM_DIR/extension/pkg"
     mkdir -p "$WASM_DIR/extension/pkg"
-    cp "$PKG/hallmark_wasm.js" "$PKG/hallmark_wasm_bg.wasm" "$WASM_DIR/extension/pkg/"
+    cp "$PKG/hallmark_wasm.js" "$PKG/hallmark_wasm_core.js" "$PKG/hallmark_wasm_bg.wasm" "$WASM_DIR/extension/pkg/"
 fi
+
+mib() { awk -v n="$1" 'BEGIN { printf "%.2f", n / 1048576 }'; }
+PDF_RAW=$(stat -c %s "$PKG/hallmark_wasm_pdf_bg.wasm")
+PDF_GZ=$(gzip -9 -c "$PKG/hallmark_wasm_pdf_bg.wasm" | wc -c)
+RAW=$(stat -c %s "$PKG/hallmark_wasm_bg.wasm")
+GZ=$(gzip -9 -c "$PKG/hallmark_wasm_bg.wasm" | wc -c)
+echo "hallmark_wasm_pdf_bg.wasm (fetched only for PDFs): $PDF_RAW bytes raw, $PDF_GZ bytes gzip -9 ($(mib "$PDF_GZ") MiB)"
+echo "hallmark_wasm_bg.wasm: $RAW bytes raw, $GZ bytes gzip -9 ($(mib "$GZ") MiB; budget $(mib "$BUDGET") MiB: $([ "$GZ" -le "$BUDGET" ] && echo within || echo OVER))"

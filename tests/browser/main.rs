@@ -1,0 +1,294 @@
+//! The browser verifier in real Chromium: the API against a corpus signed by
+//! hallmark and by two independent implementations, compared field by field
+//! with the CLI; the demo page; the extension. The Chromium side is
+//! `wasm/tests/browser.mjs`; this side builds the corpus and judges.
+
+#[path = "../interop/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::*;
+use hallmark::policy::Kind;
+use hallmark::{MediaFormat, Report};
+use serde_json::{Value, json};
+
+/// Where screenshots go.
+fn artifacts() -> PathBuf {
+    let dir = workspace().join("target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Run one suite of `wasm/tests/browser.mjs` and parse what it prints.
+fn browser(suite: &str, corpus: &Path) -> Value {
+    let wasm = workspace().join("wasm");
+    assert!(
+        wasm.join("pkg/hallmark_wasm_bg.wasm").exists(),
+        "the browser package is not built: run `bash wasm/build.sh` (tests/run.sh does)"
+    );
+    assert!(
+        wasm.join("tests/node_modules/playwright-core").exists(),
+        "the browser test driver is not installed: run `bash tests/run.sh`, which installs it"
+    );
+    let output = Command::new("node")
+        .arg(wasm.join("tests/browser.mjs"))
+        .arg(suite)
+        .arg(corpus)
+        .arg(artifacts())
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "browser suite {suite} failed to run:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "browser suite {suite} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// One file of the corpus and what the CLI says about it.
+struct Entry {
+    file: String,
+    trust: Vec<String>,
+    expected: Value,
+}
+
+/// The corpus, built once per test binary.
+struct Corpus {
+    dir: tempfile::TempDir,
+    entries: Vec<Entry>,
+}
+
+fn corpus() -> &'static Corpus {
+    static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    CORPUS.get_or_init(build_corpus)
+}
+
+fn mime_of(file: &str) -> &'static str {
+    MediaFormat::from_path(Path::new(file)).map_or("application/octet-stream", |f| f.mime_type())
+}
+
+fn build_corpus() -> Corpus {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let credentials = example_credentials(&root.join("creds"));
+    let ca = oracle_ca(&root.join("oracle"), &[]);
+    std::fs::create_dir_all(root.join("anchors")).unwrap();
+    std::fs::copy(
+        credentials.join("ca.pem"),
+        root.join("anchors/example-ca.pem"),
+    )
+    .unwrap();
+    std::fs::copy(&ca.ca, root.join("anchors/oracle-ca.pem")).unwrap();
+    let mut files: Vec<(String, Vec<String>)> = Vec::new();
+    let example = || vec!["anchors/example-ca.pem".to_string()];
+    let oracle = || vec!["anchors/oracle-ca.pem".to_string()];
+
+    // Signed by hallmark, every format; trusted cases with the example CA.
+    for name in SIGNABLE {
+        let signed = hallmark_sign(
+            &credentials,
+            &media(name),
+            root,
+            &["--constrain", "data_mining=ask first"],
+        );
+        let file = signed.file_name().unwrap().to_string_lossy().into_owned();
+        files.push((file.clone(), vec![]));
+        if matches!(*name, "sample.jpg" | "sample.png" | "sample.mp4") {
+            files.push((file, example()));
+        }
+    }
+    // Signed by c2pa-python, every format it signs (PDF too).
+    for name in SIGNABLE.iter().chain(&["sample.pdf"]) {
+        let out = root.join(format!("python-{name}"));
+        oracle_sign(
+            python_oracle(),
+            &media(name),
+            &out,
+            &ca,
+            "cawg.training-mining",
+            None,
+        );
+        files.push((format!("python-{name}"), vec![]));
+    }
+    files.push(("python-sample.jpg".into(), oracle()));
+    files.push(("python-sample.pdf".into(), oracle()));
+    // Signed by c2pa-ts, with the older label and a mixed policy.
+    let mixed = json!({"entries": {
+        "c2pa.ai_training": {"use": "notAllowed"},
+        "c2pa.ai_inference": {"use": "allowed"},
+        "c2pa.data_mining": {"use": "constrained", "constraint_info": "research only"},
+    }});
+    for name in ["sample.jpg", "sample.png"] {
+        let out = root.join(format!("ts-{name}"));
+        oracle_sign(
+            ts_oracle(),
+            &media(name),
+            &out,
+            &ca,
+            "c2pa.training-mining",
+            Some(&mixed),
+        );
+        files.push((format!("ts-{name}"), vec![]));
+        files.push((format!("ts-{name}"), oracle()));
+    }
+    // Tampered, truncated, unsigned, garbage.
+    for (from, to) in [
+        ("hallmark-sample.jpg", "tampered.jpg"),
+        ("hallmark-sample.png", "tampered.png"),
+        ("python-sample.wav", "tampered.wav"),
+    ] {
+        let mut bytes = std::fs::read(root.join(from)).unwrap();
+        let at = bytes.len() - 200;
+        bytes[at] ^= 0x01;
+        std::fs::write(root.join(to), bytes).unwrap();
+        files.push((to.into(), example()));
+    }
+    for (from, to) in [
+        ("hallmark-sample.jpg", "truncated.jpg"),
+        ("hallmark-sample.mp4", "truncated.mp4"),
+        ("hallmark-sample.flac", "truncated.flac"),
+    ] {
+        let bytes = std::fs::read(root.join(from)).unwrap();
+        std::fs::write(root.join(to), &bytes[..bytes.len() / 2]).unwrap();
+        files.push((to.into(), vec![]));
+    }
+    for name in [
+        "sample.jpg",
+        "sample.png",
+        "sample.webp",
+        "sample.mp4",
+        "sample.wav",
+        "sample.pdf",
+        "sample.svg",
+    ] {
+        let to = format!("unsigned-{name}");
+        std::fs::copy(media(name), root.join(&to)).unwrap();
+        files.push((to, vec![]));
+    }
+    std::fs::write(root.join("garbage.jpg"), b"this is not a picture at all").unwrap();
+    std::fs::write(root.join("empty.png"), b"").unwrap();
+    std::fs::copy(media("sample.aif"), root.join("unsupported.aif")).unwrap();
+    for name in ["garbage.jpg", "empty.png", "unsupported.aif"] {
+        files.push((name.into(), vec![]));
+    }
+
+    // What the CLI says about each.
+    let entries: Vec<Entry> = files
+        .into_iter()
+        .map(|(file, trust)| {
+            let mut command = hallmark();
+            command.args(["verify", "--json"]);
+            for anchor in &trust {
+                command.arg("--trust").arg(root.join(anchor));
+            }
+            let (mut expected, _) = json_of(command.arg(root.join(&file)));
+            expected.as_object_mut().unwrap().remove("file");
+            Entry {
+                file,
+                trust,
+                expected,
+            }
+        })
+        .collect();
+    let listing: Vec<Value> = entries
+        .iter()
+        .map(|e| json!({"file": e.file, "mime": mime_of(&e.file), "trust": e.trust}))
+        .collect();
+    std::fs::write(
+        root.join("corpus.json"),
+        serde_json::to_string_pretty(&listing).unwrap(),
+    )
+    .unwrap();
+    Corpus { dir, entries }
+}
+
+#[test]
+fn the_browser_api_agrees_with_the_cli_on_every_file() {
+    let corpus = corpus();
+    let outcome = browser("api", corpus.dir.path());
+    assert_eq!(outcome["alive"], true, "the page stopped answering");
+    let results = outcome["results"].as_array().unwrap();
+    assert_eq!(results.len(), corpus.entries.len());
+    let mut states = std::collections::BTreeMap::new();
+    for (entry, result) in corpus.entries.iter().zip(results) {
+        let label = format!("{} (trust {:?})", entry.file, entry.trust);
+        assert_eq!(result["file"], entry.file.as_str());
+        if entry.expected["state"] == "error" {
+            let error = result["error"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{label}: expected an error, got {result}"));
+            assert_eq!(result["isError"], true, "{label}: rejects with an Error");
+            assert!(!error.starts_with("HANG"), "{label}: {error}");
+            assert!(!error.is_empty(), "{label}");
+            *states.entry("error".to_string()).or_insert(0) += 1;
+            continue;
+        }
+        let report = &result["report"];
+        assert_eq!(
+            report, &entry.expected,
+            "{label}: browser and CLI reports differ"
+        );
+        let parsed: Report = serde_json::from_value(entry.expected.clone()).unwrap();
+        for kind in Kind::ALL {
+            assert_eq!(
+                result["answers"][kind.as_str()],
+                parsed.may_use(kind).as_str(),
+                "{label}: mayUse {kind}"
+            );
+        }
+        *states
+            .entry(report["state"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    // The corpus covers every verdict.
+    for state in ["trusted", "valid", "invalid", "none", "error"] {
+        assert!(
+            states.get(state).copied().unwrap_or(0) > 0,
+            "no {state} case: {states:?}"
+        );
+    }
+}
+
+#[test]
+fn the_typescript_types_describe_the_api() {
+    let wasm = workspace().join("wasm");
+    let tsc = wasm.join("tests/node_modules/typescript/bin/tsc");
+    assert!(
+        tsc.exists(),
+        "TypeScript is not installed: run `bash tests/run.sh`"
+    );
+    assert!(
+        wasm.join("pkg/hallmark_wasm.d.ts").exists(),
+        "run `bash wasm/build.sh` first"
+    );
+    let output = Command::new("node")
+        .arg(&tsc)
+        .args([
+            "--strict", "--noEmit", "--target", "es2022", "--module", "es2022",
+        ])
+        .args([
+            "--moduleResolution",
+            "bundler",
+            "--lib",
+            "es2022,dom",
+            "--skipLibCheck",
+            "false",
+        ])
+        .arg(wasm.join("tests/types-check.ts"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the package's TypeScript types do not check:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

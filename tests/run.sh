@@ -4,7 +4,11 @@
 # Installs, idempotently, what the suites need and then runs them:
 #   - a Python venv with c2pa-python (interop oracle)   -> target/oracles/venv
 #   - the c2pa-ts oracle's npm packages                  -> tests/oracle/ts/node_modules
-# and then `cargo test --workspace`. A suite that cannot run fails; nothing is skipped.
+#   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
+#   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
+# and then the tests of the browser build's stand-in crates and `cargo test
+# --workspace`, which includes the browser suites. A suite that cannot run
+# fails; nothing is skipped.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,25 +48,38 @@ python_oracle() {
     write_stamp "$venv/.hallmark-stamp" "$req"
 }
 
-ts_oracle() {
-    local dir="$ROOT/tests/oracle/ts"
+# npm ci in a folder, unless its lock file has not changed since the last time.
+npm_ci() {
+    local dir="$1"
     if stamp_ok "$dir/node_modules/.hallmark-stamp" "$dir/package-lock.json"; then
         return 0
     fi
-    say "setting up the c2pa-ts oracle in $dir/node_modules"
+    say "installing npm packages in $dir"
     command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
     local major
     major="$(node -p 'process.versions.node.split(".")[0]')"
     if [ "$major" -lt 20 ]; then
-        echo "the c2pa-ts oracle needs Node.js 20 or newer (found $(node --version))" >&2
+        echo "the tests need Node.js 20 or newer (found $(node --version))" >&2
         exit 1
     fi
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     write_stamp "$dir/node_modules/.hallmark-stamp" "$dir/package-lock.json"
 }
 
+browser_tools() {
+    apt_install chromium
+    npm_ci "$ROOT/wasm/tests"
+}
+
 python_oracle
-ts_oracle
+npm_ci "$ROOT/tests/oracle/ts"
+browser_tools
+
+say "building the browser package (wasm/build.sh)"
+bash wasm/build.sh
+
+say "testing the browser build's stand-in crates"
+(cd wasm && cargo test --locked -p regex -p brotli --quiet)
 
 say "cargo test --workspace"
 cargo test --workspace --locked

@@ -50,14 +50,15 @@ fi
 FEATURES_OPT=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue)
 
-# Build one module: cargo, wasm-bindgen, wasm-opt. $1 = name, $2 = target dir, rest = cargo flags.
+# Build one module: cargo, wasm-bindgen, wasm-opt. $1 = name, rest = cargo flags.
+# Both modules share one target folder, so only what their features change is built twice.
 build_module() {
-    local name="$1" target="$2"
-    shift 2
+    local name="$1"
+    shift
     say "building $name"
-    cargo build --locked --release --target wasm32-unknown-unknown --target-dir "$target" "$@"
+    cargo build --locked --release --target wasm32-unknown-unknown "$@"
     wasm-bindgen --target web --out-dir "$PKG" --out-name "$name" \
-        "$target/wasm32-unknown-unknown/release/hallmark_wasm.wasm"
+        target/wasm32-unknown-unknown/release/hallmark_wasm.wasm
     say "wasm-opt -Oz $name"
     "$WASM_OPT" -Oz --strip-debug --strip-producers "${FEATURES_OPT[@]}" \
         "$PKG/${name}_bg.wasm" -o "$PKG/${name}_bg.wasm.opt"
@@ -67,8 +68,8 @@ build_module() {
 rm -rf "$PKG"
 # The core module verifies every format but PDF; the PDF module adds lopdf
 # and is fetched by js/hallmark_wasm.js only when a PDF is verified.
-build_module hallmark_wasm_core target
-build_module hallmark_wasm_pdf target/pdf --features pdf
+build_module hallmark_wasm_core
+build_module hallmark_wasm_pdf --features pdf
 mv "$PKG/hallmark_wasm_core_bg.wasm" "$PKG/hallmark_wasm_bg.wasm"
 mv "$PKG/hallmark_wasm_core_bg.wasm.d.ts" "$PKG/hallmark_wasm_bg.wasm.d.ts"
 cp js/hallmark_wasm.js js/hallmark_wasm.d.ts "$PKG/"

@@ -220,6 +220,12 @@ pub(crate) fn from_c2pa(
             detail: "it ends too early (truncated)".into(),
         },
         E::IoError(io) => Error::io(file, action, io),
+        // The engine has handlers for every format hallmark verifies; refusing one means it could not parse it.
+        E::UnsupportedType if format.can_verify() => Error::DamagedMedia {
+            file: file.into(),
+            format: format.name(),
+            detail: "the C2PA engine could not parse it".into(),
+        },
         E::UnsupportedType => Error::UnsupportedFormat {
             file: file.into(),
             detail: format!("the C2PA engine has no handler for {format}"),

@@ -292,3 +292,153 @@ fn the_typescript_types_describe_the_api() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn the_demo_page_reports_in_plain_words() {
+    let corpus = corpus();
+    let outcome = browser("demo", corpus.dir.path());
+    assert_eq!(outcome["errors"], json!([]), "page errors");
+    let cards = outcome["untrusted"].as_array().unwrap();
+    let card = |file: &str| {
+        cards
+            .iter()
+            .find(|c| c["file"] == file)
+            .unwrap_or_else(|| panic!("no card for {file}: {cards:?}"))
+    };
+    let states: Vec<(&str, &str)> = cards
+        .iter()
+        .map(|c| (c["file"].as_str().unwrap(), c["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("hallmark-sample.jpg", "valid"),
+            ("tampered.jpg", "invalid"),
+            ("unsigned-sample.png", "none"),
+            ("garbage.jpg", "error"),
+            ("hallmark-sample.wav", "valid"),
+            ("python-sample.pdf", "valid"),
+        ],
+        "cards in the order picked"
+    );
+    let signed = card("hallmark-sample.jpg");
+    assert!(
+        signed["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("valid: intact, but the signer is not in your trust list")
+    );
+    let uses = signed["uses"].as_array().unwrap();
+    assert!(
+        uses.contains(&json!("AI training: not allowed")),
+        "{uses:?}"
+    );
+    assert!(
+        uses.contains(&json!("Data mining: only on terms: ask first")),
+        "{uses:?}"
+    );
+    assert_eq!(signed["answer"], "notAllowed");
+    assert!(
+        signed["text"]
+            .as_str()
+            .unwrap()
+            .contains("Signed by Example Creator (hallmark local CA)")
+    );
+    let tampered = card("tampered.jpg");
+    assert!(tampered["verdict"].as_str().unwrap().starts_with("INVALID"));
+    assert_eq!(
+        tampered["failures"],
+        json!(["signingCredential.untrusted", "assertion.dataHash.mismatch"])
+    );
+    assert_eq!(tampered["answer"], "unknown");
+    assert!(
+        card("unsigned-sample.png")["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("no Content Credentials")
+    );
+    assert!(
+        card("garbage.jpg")["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("not a JPEG")
+    );
+
+    let trusted = outcome["trusted"].as_array().unwrap();
+    assert_eq!(trusted.len(), 1);
+    assert_eq!(trusted[0]["state"], "trusted");
+    assert!(
+        trusted[0]["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("trusted: intact")
+    );
+}
+
+#[test]
+fn the_extension_badges_images_and_reports_on_request() {
+    let corpus = corpus();
+    let outcome = browser("extension", corpus.dir.path());
+    let image = |when: &str, id: &str| -> Value {
+        outcome[when]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no image {id}"))
+    };
+    let signed = image("before", "signed");
+    assert_eq!(
+        (signed["state"].as_str(), signed["aiTraining"].as_str()),
+        (Some("valid"), Some("notAllowed"))
+    );
+    assert_eq!(signed["badge"]["state"], "valid");
+    assert!(
+        signed["badge"]["label"]
+            .as_str()
+            .unwrap()
+            .contains("no AI training"),
+        "{signed}"
+    );
+    let tampered = image("before", "tampered");
+    assert_eq!(tampered["state"], "invalid");
+    assert!(
+        tampered["badge"]["label"]
+            .as_str()
+            .unwrap()
+            .contains("tampered"),
+        "{tampered}"
+    );
+    let unsigned = image("before", "unsigned");
+    assert_eq!(unsigned["state"], "none");
+    assert!(
+        unsigned["badge"].is_null(),
+        "no badge on an image without credentials"
+    );
+    let foreign = image("before", "foreign");
+    assert_eq!(
+        foreign["state"], "valid",
+        "a cross-origin image signed by c2pa-ts: {foreign}"
+    );
+    assert_eq!(foreign["aiTraining"], "notAllowed");
+
+    assert_eq!(
+        image("after", "signed")["state"],
+        "trusted",
+        "trust anchors from the options apply"
+    );
+    assert_eq!(image("after", "tampered")["state"], "invalid");
+
+    let report = &outcome["report"];
+    assert!(
+        report["url"].as_str().unwrap().contains("report.html?src="),
+        "{report}"
+    );
+    assert_eq!(report["state"], "trusted");
+    let uses = report["uses"].as_array().unwrap();
+    assert!(
+        uses.contains(&json!("AI training: not allowed")),
+        "{uses:?}"
+    );
+}

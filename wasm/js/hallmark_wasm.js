@@ -4,15 +4,28 @@
 // needs a parser most pages never use, so a second module that includes it
 // is fetched only when a PDF is verified.
 
-import initCore, { initSync, mayUse, verify as verifyCore } from "./hallmark_wasm_core.js";
+import initCore, { initSync as initSyncCore, mayUse, verify as verifyCore, warmUp } from "./hallmark_wasm_core.js";
 
-export { initSync, mayUse };
+export { mayUse, warmUp };
 
 let pdfModule;
 
-/** Load the core module (from next to this file unless told otherwise). */
-export default function init(input) {
-  return initCore(input ?? { module_or_path: new URL("./hallmark_wasm_bg.wasm", import.meta.url) });
+/**
+ * Load the core module (from next to this file unless told otherwise) and
+ * warm up its hashing code, so the first large file is not verified by
+ * unoptimised code.
+ */
+export default async function init(input) {
+  const exports = await initCore(input ?? { module_or_path: new URL("./hallmark_wasm_bg.wasm", import.meta.url) });
+  warmUp();
+  return exports;
+}
+
+/** Load the core module synchronously from its bytes or a compiled module, and warm it up. */
+export function initSync(module) {
+  const exports = initSyncCore(module);
+  warmUp();
+  return exports;
 }
 
 /** Whether the bytes or the declared type say PDF ("%PDF-" within the first KiB). */
@@ -37,6 +50,7 @@ export async function verify(bytes, mimeType, options) {
   if (!pdfModule) {
     const module = await import("./hallmark_wasm_pdf.js");
     await module.default({ module_or_path: new URL("./hallmark_wasm_pdf_bg.wasm", import.meta.url) });
+    module.warmUp();
     pdfModule = module;
   }
   return pdfModule.verify(bytes, mimeType, options);

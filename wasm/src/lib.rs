@@ -167,3 +167,17 @@ pub fn may_use(
         .map_err(|e: UnknownKind| JsError::new(&e.to_string()))?;
     Ok(report.may_use(kind).as_str().to_owned())
 }
+
+/// Run the engine's hashing code briefly, so the browser optimises it before
+/// the first real file. Engines run WebAssembly with a baseline compiler and
+/// optimise a function once it has been called often enough; a large file
+/// hashed in one long call would otherwise run wholly unoptimised, several
+/// times slower. `init()` of the package calls this; it takes a few
+/// milliseconds.
+#[wasm_bindgen(js_name = warmUp)]
+pub fn warm_up() {
+    let block = vec![0u8; 64 * 1024];
+    for _ in 0..8 {
+        let _ = c2pa::hash_stream_by_alg("sha256", &mut std::io::Cursor::new(&block), None, true);
+    }
+}

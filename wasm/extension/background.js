@@ -1,0 +1,199 @@
+// hallmark extension service worker.
+//
+// It owns the verifier: it loads the wasm build that ships inside the
+// extension (pkg/, copied there by wasm/build.sh), fetches image bytes for the
+// content script and the report page (the extension's host permissions let it
+// read cross-origin images that the page itself could not), verifies them with
+// the trust anchors saved on the options page, and caches the results per URL.
+//
+// Messages it answers (chrome.runtime.sendMessage):
+//   {type: "hallmark-verify", url}        -> {report, mayUse: {kind: answer}} | {error}
+//   {type: "hallmark-check-anchors", pems} -> {ok: true} | {error}   (options page)
+//   {type: "hallmark-open-report", url}    -> opens report.html       (a click on a badge)
+//
+// Test hook: self.hallmarkCheck(srcUrl) does exactly what the "Check content
+// credentials" context-menu item does (opens report.html for that image) and
+// resolves with the new tab.
+
+import init, { verify, mayUse } from './pkg/hallmark_wasm.js';
+
+const MENU_ID = 'hallmark-check';
+const MAX_BYTES = 50 * 1024 * 1024; // larger images are not verified
+const MAX_CACHE = 500; // cached URLs (oldest dropped first)
+const MAX_PARALLEL = 3; // images fetched and verified at once
+const KINDS = ['ai_training', 'ai_generative_training', 'ai_inference', 'data_mining'];
+
+// url -> Promise<{report, mayUse}>; in-flight checks are shared, failures are
+// not kept. Cleared whenever the trust anchors change.
+const cache = new Map();
+
+// ---------------------------------------------------------------- wasm
+
+let ready = null;
+
+/** Instantiates the verifier once, from the extension's own copy of the wasm. */
+function loadVerifier() {
+  ready ??= init({ module_or_path: chrome.runtime.getURL('pkg/hallmark_wasm_bg.wasm') }).catch((e) => {
+    ready = null; // let a later call try again
+    throw e;
+  });
+  return ready;
+}
+
+// ---------------------------------------------------------------- trust anchors
+
+/**
+ * The saved PEM trust anchors. Read on every check rather than remembered, so
+ * that a check asked for right after the options page saved (the content
+ * script re-checks the page when it sees the change) already uses the new
+ * ones; the cache is dropped whenever they differ from the last ones used.
+ */
+let cachedFor = null;
+async function trustAnchors() {
+  const { trustAnchors: saved } = await chrome.storage.local.get('trustAnchors');
+  const pems = Array.isArray(saved) ? saved.filter((p) => typeof p === 'string') : [];
+  const key = JSON.stringify(pems);
+  if (key !== cachedFor) {
+    cache.clear();
+    cachedFor = key;
+  }
+  return pems;
+}
+
+// A valid 1x1 PNG without credentials: verifying it can only fail because of
+// the trust anchors, which makes it a probe for the options page.
+const PROBE_PNG = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='),
+  (c) => c.charCodeAt(0));
+
+async function checkAnchors(pems) {
+  await loadVerifier();
+  await verify(PROBE_PNG, 'image/png', { trustAnchors: pems });
+}
+
+// ---------------------------------------------------------------- fetching
+
+const queue = []; // checks waiting for a slot
+let running = 0;
+
+/** Resolves when one of MAX_PARALLEL slots is free, with the function that frees it. */
+function slot() {
+  return new Promise((resolve) => {
+    const take = () => { running++; resolve(() => { running--; queue.shift()?.(); }); };
+    running < MAX_PARALLEL ? take() : queue.push(take);
+  });
+}
+
+/** Fetches the bytes of an http(s) or data: URL, refusing anything over MAX_BYTES. */
+async function fetchBytes(url) {
+  const scheme = new URL(url).protocol;
+  if (!['http:', 'https:', 'data:'].includes(scheme)) {
+    throw new Error(`cannot fetch ${scheme} URLs`);
+  }
+  // No cookies: the extension re-downloads the image anonymously rather than
+  // as the signed-in user (see README.md, "Privacy").
+  const response = await fetch(url, { credentials: 'omit', cache: 'force-cache' });
+  if (!response.ok) throw new Error(`the server answered HTTP ${response.status}`);
+  const tooBig = () => new Error(`the image is larger than ${MAX_BYTES / 1024 / 1024} MB; not checked`);
+  if (Number(response.headers.get('content-length')) > MAX_BYTES) throw tooBig();
+
+  // Read it in chunks so an unannounced huge body is cut off early.
+  const chunks = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BYTES) {
+      reader.cancel();
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) { bytes.set(chunk, at); at += chunk.byteLength; }
+  const mime = (response.headers.get('content-type') || '').split(';')[0].trim();
+  return { bytes, mime };
+}
+
+// ---------------------------------------------------------------- verifying
+
+async function check(url, pems) {
+  const release = await slot();
+  try {
+    const [{ bytes, mime }] = await Promise.all([fetchBytes(url), loadVerifier()]);
+    // The MIME type is only a hint: the verifier goes by the bytes.
+    const report = await verify(bytes, mime || 'application/octet-stream', { trustAnchors: pems });
+    return { report, mayUse: Object.fromEntries(KINDS.map((k) => [k, mayUse(report, k)])) };
+  } finally {
+    release();
+  }
+}
+
+/** Verifies the image at `url`, once per URL (until the trust anchors change). */
+async function verifyUrl(url) {
+  const pems = await trustAnchors(); // clears the cache if they changed
+  let result = cache.get(url);
+  if (result) {
+    cache.delete(url); // re-insert below: most recently used last
+  } else {
+    result = check(url, pems);
+    result.catch(() => { if (cache.get(url) === result) cache.delete(url); });
+  }
+  cache.set(url, result);
+  while (cache.size > MAX_CACHE) cache.delete(cache.keys().next().value);
+  return result;
+}
+
+const errorText = (e) => (e && e.message) || String(e);
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // Only this extension's own content scripts and pages can reach here
+  // (there is no externally_connectable), but check the shape anyway.
+  if (message?.type === 'hallmark-verify' && typeof message.url === 'string') {
+    verifyUrl(message.url).then(sendResponse, (e) => sendResponse({ error: errorText(e) }));
+    return true; // answer asynchronously
+  }
+  if (message?.type === 'hallmark-open-report' && typeof message.url === 'string' && sender.tab) {
+    hallmarkCheck(message.url, sender.tab); // a click on a badge
+    return false;
+  }
+  if (message?.type === 'hallmark-check-anchors' && Array.isArray(message.pems)) {
+    checkAnchors(message.pems).then(() => sendResponse({ ok: true }), (e) => sendResponse({ error: errorText(e) }));
+    return true;
+  }
+  return false;
+});
+
+// ---------------------------------------------------------------- context menu
+
+// Menu items outlive the worker: they are made on install and update only.
+chrome.runtime.onInstalled.addListener(() => {
+  chrome.contextMenus.create(
+    { id: MENU_ID, title: 'Check content credentials', contexts: ['image'] },
+    () => void chrome.runtime.lastError, // already there (an update that kept it): fine
+  );
+});
+
+/**
+ * What the context-menu item does: opens the report page for the image at
+ * `srcUrl` in a new tab (next to `fromTab` when given). Exposed on the
+ * service worker's global scope so tests can call it.
+ */
+async function hallmarkCheck(srcUrl, fromTab) {
+  const url = chrome.runtime.getURL(`report.html?src=${encodeURIComponent(srcUrl)}`);
+  const options = { url, active: true };
+  if (fromTab && fromTab.id >= 0) {
+    options.index = fromTab.index + 1;
+    options.openerTabId = fromTab.id;
+    options.windowId = fromTab.windowId;
+  }
+  return chrome.tabs.create(options);
+}
+self.hallmarkCheck = hallmarkCheck;
+
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === MENU_ID && info.srcUrl) hallmarkCheck(info.srcUrl, tab);
+});

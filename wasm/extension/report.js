@@ -1,0 +1,123 @@
+// The full report for one image: report.html?src=<encoded image URL>.
+//
+// The service worker fetches and verifies the image (with the saved trust
+// anchors, and from its cache when the page's badge already checked it); this
+// page only shows the answer in plain words. The report is untrusted input:
+// it reaches the page through textContent only.
+//
+// When done, <main id="report"> has data-state = trusted | valid | invalid | none | error.
+
+'use strict';
+
+const words = globalThis.hallmarkWords;
+const $ = (id) => document.getElementById(id);
+
+/** Appends <tag>text</tag> to parent and returns it. */
+function add(parent, tag, text) {
+  const element = document.createElement(tag);
+  if (text !== undefined) element.textContent = text;
+  parent.append(element);
+  return element;
+}
+
+/** One "term: value" line of the facts list; skipped when there is no value. */
+function fact(term, value) {
+  if (value === null || value === undefined || value === '') return;
+  add($('details'), 'dt', term);
+  add($('details'), 'dd', words.clean(value));
+}
+
+/** What the policy says about `kind`, as written in the manifest. */
+function asWritten(entry) {
+  if (!entry) return words.ANSWERS.unspecified;
+  const answer = words.ANSWERS[entry.use] || words.clean(entry.use);
+  return entry.constraint_info ? `${answer}: ${words.clean(entry.constraint_info)}` : answer;
+}
+
+function showReport(report, mayUse) {
+  $('verdict').textContent = words.VERDICTS[report.state] || `Unexpected state: ${words.clean(report.state)}`;
+
+  fact('Signed by', words.signerName(report));
+  if (report.signer) {
+    fact('Certificate issued by', report.signer.issuer);
+    if (report.state === 'trusted') fact('Signer on your trusted list', 'yes');
+    if (report.state === 'valid') {
+      fact('Signer on your trusted list', "no — add its CA certificate on the extension's options page to trust it");
+    }
+  }
+  fact('Signed', words.signedWhen(report));
+  fact('Title', report.title);
+  fact('Made with', report.claim_generator);
+  fact('Format', report.format);
+  if (report.manifest_count > 1) fact('History', `${report.manifest_count} manifests`);
+  if (report.ingredients?.length) {
+    fact('Made from', report.ingredients.map((i) => i.title || '(untitled)').join(', '));
+  }
+
+  if (report.state !== 'none') {
+    $('uses-section').hidden = false;
+    const broken = report.state === 'invalid';
+    if (broken) {
+      const note = document.createElement('p');
+      note.className = 'note uses-note';
+      note.textContent = 'The credentials are broken: this is only what they claim.';
+      $('uses').before(note);
+    }
+    for (const [kind, label] of words.KINDS) {
+      const answer = mayUse?.[kind] || 'unknown';
+      // An intact policy answers; a constrained use also shows its terms. A
+      // broken one answers "unknown" and shows what it claimed, marked as such.
+      let text = `${label}: ${broken ? words.ANSWERS.unknown : asWritten(report.policy?.[kind])}`;
+      if (broken && report.policy_label) text += ` (claimed: ${asWritten(report.policy?.[kind])})`;
+      const item = add($('uses'), 'li', text);
+      item.dataset.kind = kind;
+      item.dataset.answer = answer;
+    }
+  }
+
+  const problems = words.problems(report);
+  if (problems.length) {
+    $('problems-section').hidden = false;
+    for (const s of problems) {
+      const item = add($('problems'), 'li', words.clean(s.explanation || s.code));
+      add(item, 'code', words.clean(s.code)).className = 'code';
+    }
+  }
+
+  // JSON.stringify escapes control characters already; bidi overrides get JSON escapes too.
+  $('raw').textContent = JSON.stringify(report, null, 2)
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  $('raw-section').hidden = false;
+}
+
+async function main() {
+  const root = $('report');
+  const src = new URLSearchParams(location.search).get('src');
+  if (!src) {
+    $('verdict').textContent = 'No image given: this page expects ?src=<image URL>.';
+    root.dataset.state = 'error';
+    return;
+  }
+  $('src').textContent = src;
+  if (/^(https?|data):/i.test(src)) {
+    $('src').href = src;
+    $('preview').src = src;
+  }
+  document.title = `Content Credentials — ${src.startsWith('data:') ? 'embedded image' : src}`;
+
+  let response;
+  try {
+    response = await chrome.runtime.sendMessage({ type: 'hallmark-verify', url: src });
+  } catch (e) {
+    response = { error: (e && e.message) || String(e) };
+  }
+  if (response?.report) {
+    showReport(response.report, response.mayUse);
+    root.dataset.state = response.report.state;
+  } else {
+    $('verdict').textContent = `Could not check this image: ${response?.error || 'no answer from the extension'}`;
+    root.dataset.state = 'error';
+  }
+}
+
+main();

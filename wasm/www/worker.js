@@ -1,0 +1,46 @@
+// The verification worker: loads the WebAssembly verifier once and checks
+// files one after another, so the page stays responsive even for large videos.
+//
+// In:  {type: 'verify', id, buffer: ArrayBuffer (transferred), mimeType, trustAnchors: string[]}
+// Out: {type: 'start', id}
+//      {type: 'result', id, report, answers: {ai_training: Answer, …}, ms}
+//      {type: 'error', id, message, fatal, ms}   fatal: the verifier crashed; start a new worker
+
+import init, { verify, mayUse } from '../pkg/hallmark_wasm.js';
+
+const KINDS = ['ai_training', 'ai_generative_training', 'ai_inference', 'data_mining'];
+
+// Started at once, awaited by every job: the module is fetched and compiled only once.
+const ready = init()
+  .catch((error) => {
+    throw new Error(`could not load the verifier: ${error?.message ?? error}`);
+  });
+ready.catch(() => {}); // reported per job below, not as an unhandled rejection
+
+// Jobs run strictly in arrival order, one at a time.
+let queue = Promise.resolve();
+
+self.onmessage = ({ data }) => {
+  if (data?.type !== 'verify') return;
+  queue = queue.then(() => run(data));
+};
+
+async function run({ id, buffer, mimeType, trustAnchors }) {
+  self.postMessage({ type: 'start', id });
+  const started = performance.now();
+  try {
+    await ready;
+    const options = trustAnchors.length > 0 ? { trustAnchors } : undefined;
+    const report = await verify(new Uint8Array(buffer), mimeType, options);
+    const answers = Object.fromEntries(KINDS.map((kind) => [kind, mayUse(report, kind)]));
+    self.postMessage({ type: 'result', id, report, answers, ms: performance.now() - started });
+  } catch (error) {
+    // A WebAssembly trap (a Rust panic, or running out of memory) may leave
+    // the module in a broken state: ask for a fresh worker.
+    const fatal = error instanceof WebAssembly.RuntimeError;
+    // The verifier names its input "input"; the card already shows the file's name.
+    let message = (error instanceof Error ? error.message : String(error)).replace(/^input: /, '');
+    if (fatal) message = `the verifier crashed on this file (${message})`;
+    self.postMessage({ type: 'error', id, message, fatal, ms: performance.now() - started });
+  }
+}

@@ -201,6 +201,9 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// A signer's private key and certificate chain, loaded and checked, ready to sign.
+///
+/// Every copy of the key is zeroed when it is dropped.
+#[derive(Clone)]
 pub struct SigningCredentials {
     key: SigningKey,
     chain: Vec<Vec<u8>>,

@@ -41,7 +41,7 @@ pub(crate) struct Job<'a> {
 }
 
 impl Job<'_> {
-    fn engine_error(&self, action: &'static str) -> impl Fn(c2pa::Error) -> Error + '_ {
+    pub(crate) fn engine_error(&self, action: &'static str) -> impl Fn(c2pa::Error) -> Error + '_ {
         move |e| error::from_c2pa(self.name, self.format, action, e)
     }
 
@@ -52,38 +52,24 @@ impl Job<'_> {
             .map_err(|e| Error::io(self.name, "cannot read", e))
     }
 
-    /// Sign `input` into `output`; returns what was done and the manifest store's bytes.
-    pub(crate) fn run<R, W>(&self, input: &mut R, output: &mut W) -> Result<(Signed, Vec<u8>)>
-    where
-        R: Read + Seek + Send,
-        W: Read + Write + Seek + Send,
-    {
-        let mime = self.format.mime_type();
-        tracing::debug!(file = self.name, format = self.format.name(), placement = ?self.placement, "signing");
-        let context = Context::new()
-            .with_settings(engine_settings(&TrustAnchors::none()))
-            .map_err(self.engine_error("cannot sign"))?;
+    /// A builder with everything but the hard binding: title, claim
+    /// generator, actions (keeping `input`'s credentials as the parent when
+    /// `kept_parent`), the policy and the author. `context` carries the
+    /// engine settings (and a signer, for the caller-driven paths).
+    pub(crate) fn builder<R: Read + Seek + Send>(
+        &self,
+        context: Context,
+        kept_parent: bool,
+        input: &mut R,
+    ) -> Result<Builder> {
         let definition = json!({
             "title": self.title,
-            "format": mime,
+            "format": self.format.mime_type(),
             "claim_generator_info": [{ "name": GENERATOR_NAME, "version": crate::VERSION }],
         });
         let mut builder = Builder::from_context(context)
             .with_definition(definition)
             .map_err(self.engine_error("cannot sign"))?;
-        if self.placement == Placement::Sidecar {
-            builder.set_no_embed(true);
-        }
-
-        let kept_parent = has_credentials(input, mime).map_err(self.engine_error("cannot read"))?;
-        self.rewind(input)?;
-        if kept_parent && self.placement == Placement::Sidecar {
-            return Err(Error::InvalidOption(format!(
-                "{}: already carries embedded Content Credentials; sign it without --sidecar \
-                 so they are kept as its history",
-                self.name
-            )));
-        }
         self.add_actions(&mut builder, kept_parent, input)?;
         if !self.options.policy.is_unspecified() {
             builder
@@ -100,6 +86,46 @@ impl Job<'_> {
                 .add_assertion_json("stds.schema-org.CreativeWork", &work)
                 .map_err(self.engine_error("cannot sign"))?;
         }
+        Ok(builder)
+    }
+
+    /// Engine settings for signing: offline, nothing trusted (nothing is verified here).
+    pub(crate) fn context(&self) -> Result<Context> {
+        Context::new()
+            .with_settings(engine_settings(&TrustAnchors::none()))
+            .map_err(self.engine_error("cannot sign"))
+    }
+
+    /// Sign `input` into `output`; returns what was done and the manifest store's bytes.
+    pub(crate) fn run<R, W>(&self, input: &mut R, output: &mut W) -> Result<(Signed, Vec<u8>)>
+    where
+        R: Read + Seek + Send,
+        W: Read + Write + Seek + Send,
+    {
+        let mime = self.format.mime_type();
+        tracing::debug!(file = self.name, format = self.format.name(), placement = ?self.placement, "signing");
+        let kept_parent = has_credentials(input, mime).map_err(self.engine_error("cannot read"))?;
+        self.rewind(input)?;
+        if kept_parent && self.placement == Placement::Sidecar {
+            return Err(Error::InvalidOption(format!(
+                "{}: already carries embedded Content Credentials; sign it without --sidecar \
+                 so they are kept as its history",
+                self.name
+            )));
+        }
+        if !kept_parent
+            && self.placement == Placement::Embedded
+            && super::riff::streams(self.format)
+        {
+            if let Some(done) = super::riff::sign(self, input, output)? {
+                return Ok(done);
+            }
+            self.rewind(input)?;
+        }
+        let mut builder = self.builder(self.context()?, kept_parent, input)?;
+        if self.placement == Placement::Sidecar {
+            builder.set_no_embed(true);
+        }
         // The engine refuses sidecars for formats it cannot write (PDF), although a
         // sidecar never touches the file; as an opaque stream it hashes the file whole.
         let sign_as = match (self.placement, self.format.sign_refusal()) {
@@ -109,18 +135,17 @@ impl Job<'_> {
         let manifest = builder
             .sign(&Signer::new(self.credentials), sign_as, input, output)
             .map_err(self.engine_error("cannot sign"))?;
-        let signed = Signed {
+        Ok((self.signed(kept_parent, manifest.len()), manifest))
+    }
+
+    /// What signing did, logged.
+    pub(crate) fn signed(&self, kept_parent: bool, manifest_bytes: usize) -> Signed {
+        tracing::info!(file = self.name, manifest_bytes, kept_parent, "signed");
+        Signed {
             format: self.format,
             kept_parent,
-            manifest_bytes: manifest.len(),
-        };
-        tracing::info!(
-            file = self.name,
-            manifest_bytes = manifest.len(),
-            kept_parent,
-            "signed"
-        );
-        Ok((signed, manifest))
+            manifest_bytes,
+        }
     }
 
     /// `c2pa.created` for a new work, or `c2pa.opened` on the parent

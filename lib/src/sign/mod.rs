@@ -11,6 +11,7 @@
 //!   and the claim generator `hallmark/<version>`.
 
 mod manifest;
+mod riff;
 mod signer;
 mod source_type;
 

@@ -9,19 +9,23 @@ use crate::credentials::SigningCredentials;
 const SIGNATURE_OVERHEAD: usize = 2048;
 
 /// Signs C2PA claims with a creator's Ed25519 key (no time-stamp authority:
-/// hallmark never contacts the network).
-pub struct Signer<'a> {
-    credentials: &'a SigningCredentials,
+/// hallmark never contacts the network). It holds its own copy of the
+/// credentials (the key is zeroed when it is dropped), so the engine may keep it.
+#[derive(Clone)]
+pub struct Signer {
+    credentials: SigningCredentials,
 }
 
-impl<'a> Signer<'a> {
+impl Signer {
     /// A signer over loaded credentials.
-    pub fn new(credentials: &'a SigningCredentials) -> Self {
-        Signer { credentials }
+    pub fn new(credentials: &SigningCredentials) -> Self {
+        Signer {
+            credentials: credentials.clone(),
+        }
     }
 }
 
-impl c2pa::Signer for Signer<'_> {
+impl c2pa::Signer for Signer {
     fn sign(&self, data: &[u8]) -> c2pa::Result<Vec<u8>> {
         Ok(self
             .credentials

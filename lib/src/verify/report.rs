@@ -275,9 +275,64 @@ impl Report {
             .filter(|s| s.kind == StatusKind::Failure)
     }
 
+    /// Put `status`, a data hash result hallmark determined itself, in place of
+    /// the engine's data hash failure for the active manifest, and work the
+    /// state out again by the engine's rule.
+    pub(crate) fn replace_data_hash_status(&mut self, status: Status) {
+        self.statuses.retain(|s| {
+            !(s.ingredient.is_none()
+                && s.url == status.url
+                && s.code.starts_with("assertion.dataHash."))
+        });
+        match status.kind {
+            StatusKind::Success => {
+                let after_successes = self
+                    .statuses
+                    .iter()
+                    .rposition(|s| s.ingredient.is_none() && s.kind == StatusKind::Success)
+                    .map_or(0, |i| i + 1);
+                self.statuses.insert(after_successes, status);
+            }
+            _ => self.statuses.push(status),
+        }
+        self.state = state_from_statuses(&self.statuses);
+    }
+
     /// Whether a status with this code was reported.
     pub fn has_status(&self, code: &str) -> bool {
         self.statuses.iter().any(|s| s.code == code)
+    }
+}
+
+/// The verdict the C2PA engine derives from validation statuses (the
+/// specification's "valid" and "trusted" manifests): valid when the claim
+/// signature was validated inside its certificate's validity and the only
+/// failures are an untrusted signer; trusted when moreover the signer is
+/// trusted and nothing failed at all.
+pub fn state_from_statuses(statuses: &[Status]) -> State {
+    let active = |s: &&Status| s.ingredient.is_none();
+    let succeeded = |code: &str| {
+        statuses
+            .iter()
+            .filter(active)
+            .any(|s| s.kind == StatusKind::Success && s.code == code)
+    };
+    let failures: Vec<&Status> = statuses
+        .iter()
+        .filter(|s| s.kind == StatusKind::Failure)
+        .collect();
+    let only_untrusted = failures
+        .iter()
+        .all(|s| s.code == "signingCredential.untrusted");
+    let valid = succeeded("claimSignature.validated")
+        && succeeded("claimSignature.insideValidity")
+        && only_untrusted;
+    if valid && failures.is_empty() && succeeded("signingCredential.trusted") {
+        State::Trusted
+    } else if valid {
+        State::Valid
+    } else {
+        State::Invalid
     }
 }
 

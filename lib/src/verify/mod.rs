@@ -47,6 +47,10 @@ impl std::fmt::Debug for Verifier {
 /// up to 256 MiB.
 pub const DEFAULT_BLOCK_HASHING_FROM: u64 = 16 * 1024 * 1024;
 
+/// Files smaller than this (1 MiB) are read into memory in one go before
+/// verifying: the engine's many small reads and seeks cost more than the file.
+const IN_MEMORY_BELOW: u64 = 1024 * 1024;
+
 /// Engine settings for offline verification with the given anchors.
 pub(crate) fn engine_settings(anchors: &TrustAnchors) -> Value {
     let trust_anchors = (!anchors.is_empty()).then(|| anchors.as_pem().to_owned());
@@ -153,13 +157,36 @@ impl Verifier {
 
     fn load_file(&self, path: &Path) -> Result<Loaded> {
         let name = path.display().to_string();
+        let claimed = MediaFormat::from_path(path);
+        let small = std::fs::metadata(path)
+            .map_err(|e| Error::io(&name, "cannot read", e))?
+            .len()
+            < IN_MEMORY_BELOW;
+        if small {
+            // One read instead of the engine's many small reads and seeks.
+            let bytes = std::fs::read(path).map_err(|e| Error::io(&name, "cannot read", e))?;
+            let loaded = self.load_stream(&name, claimed, Cursor::new(&bytes), None)?;
+            return self.with_sidecar(path, &name, claimed, loaded, || Ok(Cursor::new(&bytes)));
+        }
         let open = || {
             File::open(path)
                 .map(BufReader::new)
                 .map_err(|e| Error::io(&name, "cannot read", e))
         };
-        let claimed = MediaFormat::from_path(path);
         let loaded = self.load_stream(&name, claimed, open()?, None)?;
+        self.with_sidecar(path, &name, claimed, loaded, open)
+    }
+
+    /// A file without embedded credentials is checked against its sidecar
+    /// manifest, if it has one; `reopen` gives its content again.
+    fn with_sidecar<R: Read + Seek + Send>(
+        &self,
+        path: &Path,
+        name: &str,
+        claimed: Option<MediaFormat>,
+        loaded: Loaded,
+        reopen: impl FnOnce() -> Result<R>,
+    ) -> Result<Loaded> {
         let sidecar = sidecar_path(path);
         if !matches!(loaded, Loaded::Nothing(_)) || !sidecar.is_file() {
             return Ok(loaded);
@@ -167,7 +194,7 @@ impl Verifier {
         let sidecar_name = sidecar.display().to_string();
         let manifest = read_sidecar(&sidecar_name, &sidecar)?;
         Ok(
-            match self.load_stream(&name, claimed, open()?, Some(&manifest))? {
+            match self.load_stream(name, claimed, reopen()?, Some(&manifest))? {
                 Loaded::Found {
                     reader,
                     format,

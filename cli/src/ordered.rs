@@ -14,12 +14,15 @@ use std::sync::{Condvar, Mutex};
 const WINDOW_PER_WORKER: usize = 64;
 
 /// Run `work` on every item with `jobs` threads, calling `emit` with each
-/// result in input order, on the calling thread.
+/// result in input order, on the calling thread. `caught_up` is called
+/// whenever every finished result has been emitted and the calling thread is
+/// about to wait for more: the moment to flush buffered output.
 pub fn run_in_order<T, R>(
     items: &[T],
     jobs: usize,
     work: impl Fn(&T) -> R + Sync,
     mut emit: impl FnMut(usize, R),
+    mut caught_up: impl FnMut(),
 ) where
     T: Sync,
     R: Send,
@@ -56,7 +59,18 @@ pub fn run_in_order<T, R>(
 
         let mut waiting = BTreeMap::new();
         let mut next = 0;
-        for (index, result) in received {
+        loop {
+            let (index, result) = match received.try_recv() {
+                Ok(finished) => finished,
+                Err(mpsc::TryRecvError::Disconnected) => break,
+                Err(mpsc::TryRecvError::Empty) => {
+                    caught_up();
+                    match received.recv() {
+                        Ok(finished) => finished,
+                        Err(mpsc::RecvError) => break,
+                    }
+                }
+            };
             waiting.insert(index, result);
             while let Some(result) = waiting.remove(&next) {
                 emit(next, result);
@@ -96,6 +110,7 @@ mod tests {
                 n * 2
             },
             |index, doubled| seen.push((index, doubled)),
+            || {},
         );
         let expected: Vec<(usize, u64)> = (0..500).map(|n| (n as usize, n * 2)).collect();
         assert_eq!(seen, expected);
@@ -104,9 +119,9 @@ mod tests {
     #[test]
     fn empty_and_single_lists_work() {
         let mut count = 0;
-        run_in_order(&[] as &[u8], 8, |_| (), |_, ()| count += 1);
+        run_in_order(&[] as &[u8], 8, |_| (), |_, ()| count += 1, || {});
         assert_eq!(count, 0);
-        run_in_order(&[1], 8, |x| x + 1, |_, r| count += r);
+        run_in_order(&[1], 8, |x| x + 1, |_, r| count += r, || {});
         assert_eq!(count, 2);
     }
 }

@@ -105,6 +105,7 @@ pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
                 }
             }
         },
+        || {},
     );
     progress.finish();
 

@@ -1,7 +1,8 @@
 //! `hallmark verify`: check the Content Credentials of many files, in
 //! parallel, reporting in input order.
 
-use std::io::Write;
+use std::cell::RefCell;
+use std::io::{self, BufWriter, StdoutLock, Write};
 use std::path::Path;
 
 use hallmark::exit::ExitStatus;
@@ -52,44 +53,88 @@ pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure>
     let expanded = inputs::expand(&args.paths, args.recursive, |format| format.can_verify())?;
     let style = Style::for_stdout(color);
     let progress = Progress::new(expanded.files.len(), "verifying", !args.quiet && !args.json);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let out = RefCell::new(ReportWriter::new());
     let mut outcomes = Vec::with_capacity(expanded.files.len());
-    let mut write_failed = None;
+    // Workers verify and render; this thread only writes, in input order.
     run_in_order(
         &expanded.files,
         jobs_or_cores(args.jobs),
-        |input| verifier.verify_file(&input.path),
-        |index, result| {
+        |input| {
+            let result = verifier.verify_file(&input.path);
+            let state = result.as_ref().ok().map(|r| r.state);
+            let text = (!args.quiet).then(|| {
+                let file = input.path.display().to_string();
+                match (&result, args.json) {
+                    (Ok(report), true) => json_line(&JsonLine::Report {
+                        file: &file,
+                        report,
+                    }),
+                    (Err(err), true) => json_line(&JsonLine::Error {
+                        file: &file,
+                        state: "error",
+                        error: err.to_string(),
+                    }),
+                    (Ok(report), false) => render::report(&file, report, style),
+                    (Err(err), false) => render::error(&err.to_string(), style),
+                }
+            });
+            (state, text)
+        },
+        |_, (state, text)| {
             progress.inc();
-            outcomes.push(result.as_ref().ok().map(|r| r.state));
-            if args.quiet || write_failed.is_some() {
-                return;
-            }
-            let file = expanded.files[index].path.display().to_string();
-            let text = match (&result, args.json) {
-                (Ok(report), true) => json_line(&JsonLine::Report {
-                    file: &file,
-                    report,
-                }),
-                (Err(err), true) => json_line(&JsonLine::Error {
-                    file: &file,
-                    state: "error",
-                    error: err.to_string(),
-                }),
-                (Ok(report), false) => render::report(&file, report, style),
-                (Err(err), false) => render::error(&err.to_string(), style),
-            };
-            if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                write_failed = Some(e);
+            outcomes.push(state);
+            if let Some(text) = text {
+                out.borrow_mut().write(&text);
             }
         },
+        || out.borrow_mut().flush(),
     );
     progress.finish();
-    if let Some(e) = write_failed {
-        return Err(Failure::usage(format!("cannot write the report: {e}")));
-    }
+    out.into_inner().finish()?;
     Ok(ExitStatus::for_batch(outcomes))
+}
+
+/// Buffered report output: lines are written in batches and flushed
+/// whenever the workers have nothing more ready, so a consumer reading the
+/// stream sees each line promptly without a system call per line. The
+/// first write error stops all further writing.
+struct ReportWriter {
+    out: BufWriter<StdoutLock<'static>>,
+    failed: Option<io::Error>,
+}
+
+impl ReportWriter {
+    fn new() -> Self {
+        ReportWriter {
+            out: BufWriter::new(io::stdout().lock()),
+            failed: None,
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if self.failed.is_none()
+            && let Err(e) = self.out.write_all(text.as_bytes())
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.failed.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    /// Flush what is left; the first write error, if any, as a failure.
+    fn finish(mut self) -> Result<(), Failure> {
+        self.flush();
+        match self.failed {
+            Some(e) => Err(Failure::usage(format!("cannot write the report: {e}"))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Read and merge every `--trust` PEM file.

@@ -25,6 +25,11 @@ use hallmark::exit::ExitStatus;
 use crate::args::{Cli, ColorChoice, Command};
 use crate::failure::Failure;
 
+// The C2PA engine allocates heavily per file (CBOR, JSON, certificates);
+// mimalloc makes batches about a tenth faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

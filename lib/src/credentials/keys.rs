@@ -50,6 +50,7 @@ pub(crate) fn decode_key(
         "ENCRYPTED PRIVATE KEY" => {
             let info = EncryptedPrivateKeyInfo::from_der(document.as_bytes())
                 .map_err(|e| bad(format!("damaged encrypted key ({e})")))?;
+            refuse_excessive_kdf_cost(&info.encryption_algorithm).map_err(bad)?;
             let Some(passphrase) = passphrase else {
                 return Err(Error::PassphraseUnavailable(format!(
                     "{file} is encrypted and no passphrase was given"
@@ -81,6 +82,53 @@ pub(crate) fn decode_key(
     }
     SigningKey::from_pkcs8_der(der.as_bytes())
         .map_err(|e| bad(format!("unusable Ed25519 key ({e})")))
+}
+
+/// The most memory an encrypted key may ask scrypt for: 1 GiB (hallmark's
+/// own keys ask for 128 MiB).
+const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
+/// The most work an encrypted key may ask scrypt for, as `N * r * p`
+/// (hallmark's own keys: 2^17 * 8 * 1 = 2^20), a few seconds at most.
+const MAX_SCRYPT_WORK: u64 = 1 << 23;
+/// The most PBKDF2 iterations an encrypted key may ask for (OpenSSL's default
+/// is 2,048; OWASP recommends 600,000).
+const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+/// Refuse key-derivation parameters that would make decrypting the key take
+/// gigabytes or minutes: they come from the file, and a damaged or hostile
+/// file must not be able to exhaust the machine.
+fn refuse_excessive_kdf_cost(
+    scheme: &pkcs8::pkcs5::EncryptionScheme<'_>,
+) -> std::result::Result<(), String> {
+    use pkcs8::pkcs5::EncryptionScheme;
+    use pkcs8::pkcs5::pbes2::Kdf;
+    let EncryptionScheme::Pbes2(params) = scheme else {
+        return Ok(());
+    };
+    match &params.kdf {
+        Kdf::Scrypt(scrypt) => {
+            let n = scrypt.cost_parameter;
+            let r = u64::from(scrypt.block_size);
+            let p = u64::from(scrypt.parallelization);
+            let memory = n.saturating_mul(r).saturating_mul(128);
+            let work = n.saturating_mul(r).saturating_mul(p);
+            if memory > MAX_SCRYPT_MEMORY || work > MAX_SCRYPT_WORK {
+                return Err(format!(
+                    "asks for an unreasonable scrypt cost (N={n}, r={r}, p={p}); \
+                     hallmark decrypts keys needing at most {} MiB and N·r·p ≤ 2^23",
+                    MAX_SCRYPT_MEMORY >> 20
+                ));
+            }
+        }
+        Kdf::Pbkdf2(pbkdf2) if pbkdf2.iteration_count > MAX_PBKDF2_ITERATIONS => {
+            return Err(format!(
+                "asks for an unreasonable PBKDF2 cost ({} iterations; at most {MAX_PBKDF2_ITERATIONS})",
+                pbkdf2.iteration_count
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Create `path` for a secret: it must not exist yet, and it is created with
@@ -138,6 +186,48 @@ mod tests {
             err.to_string(),
             "k.key is encrypted and no passphrase was given"
         );
+    }
+
+    /// An encrypted key whose scrypt parameters ask for `log_n`, `r`, `p`,
+    /// as PEM (the ciphertext is never reached).
+    fn key_asking_for_scrypt(log_n: u8, r: u16, p: u16) -> String {
+        use pkcs8::der::EncodePem;
+        use pkcs8::pkcs5::pbes2::{self, Kdf, ScryptParams};
+        let iv = [7u8; 16];
+        let params = pbes2::Parameters {
+            kdf: Kdf::Scrypt(ScryptParams {
+                salt: &[1u8; 16],
+                cost_parameter: 1u64 << log_n,
+                block_size: r,
+                parallelization: p,
+                key_length: Some(32),
+            }),
+            encryption: pbes2::EncryptionScheme::Aes256Cbc { iv: &iv },
+        };
+        let info = EncryptedPrivateKeyInfo {
+            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(params),
+            encrypted_data: &[0u8; 64],
+        };
+        info.to_pem(LineEnding::LF).unwrap()
+    }
+
+    #[test]
+    fn refuses_key_files_that_ask_for_huge_kdf_costs() {
+        let pass = SecretString::from("pass");
+        for (log_n, r, p) in [(30, 8, 1), (21, 8, 1), (17, 8, 100), (20, 65535, 1)] {
+            let pem = key_asking_for_scrypt(log_n, r, p);
+            let started = std::time::Instant::now();
+            let err = decode_key("k.key", &pem, Some(&pass)).unwrap_err();
+            assert!(
+                err.to_string().contains("unreasonable scrypt cost"),
+                "N=2^{log_n} r={r} p={p}: {err}"
+            );
+            assert!(started.elapsed().as_secs() < 1, "the refusal is immediate");
+        }
+        // A modest cost passes the guard and fails only on the fake ciphertext.
+        let pem = key_asking_for_scrypt(10, 8, 1);
+        let err = decode_key("k.key", &pem, Some(&pass)).unwrap_err();
+        assert_eq!(err.to_string(), "wrong passphrase for k.key");
     }
 
     #[test]

@@ -74,7 +74,9 @@ impl Kind {
         format!("cawg.{}", self.as_str())
     }
 
-    fn from_entry_key(key: &str) -> Option<Kind> {
+    /// The kind an assertion entry key names, under either label's prefix
+    /// (`cawg.ai_training` or the older `c2pa.ai_training`).
+    pub fn from_entry_key(key: &str) -> Option<Kind> {
         let bare = key
             .strip_prefix("cawg.")
             .or_else(|| key.strip_prefix("c2pa."))?;

@@ -1,0 +1,7 @@
+//! Verify arbitrary bytes declared as Mp4.
+#![no_main]
+
+use hallmark::MediaFormat;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| hallmark_fuzz::verify_as(Some(MediaFormat::Mp4), data));

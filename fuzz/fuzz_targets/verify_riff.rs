@@ -1,0 +1,7 @@
+//! Verify arbitrary bytes declared as Wav.
+#![no_main]
+
+use hallmark::MediaFormat;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| hallmark_fuzz::verify_as(Some(MediaFormat::Wav), data));

@@ -405,10 +405,11 @@ fn deeply_nested_ingredients_verify_without_overflow() {
         file = out.into_inner();
     }
     let verifier = trusting();
-    let (report, took) = within(Duration::from_secs(60), move || {
+    let Outcome::Done(report, took) = within(Duration::from_secs(60), move || {
         verifier.verify_bytes("nested.png", None, &file)
-    })
-    .expect("verification finishes");
+    }) else {
+        panic!("verification finishes");
+    };
     let report = report.unwrap();
     assert_eq!(report.state, State::Trusted, "{:?}", report.statuses);
     assert_eq!(report.manifest_count, DEPTH);

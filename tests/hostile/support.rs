@@ -68,19 +68,39 @@ pub fn peak_heap<T>(work: impl FnOnce() -> T) -> (T, usize) {
     (out, peak)
 }
 
-/// Run `work` on its own thread and wait at most `limit`; `None` if it did
-/// not finish (the thread is left behind, and the test fails on it).
+/// How a piece of work run under [`within`] ended.
+#[derive(Debug)]
+pub enum Outcome<T> {
+    /// It finished, taking this long.
+    Done(T, Duration),
+    /// It panicked, with this message.
+    Panicked(String),
+    /// It did not finish in time (its thread is left behind).
+    TimedOut,
+}
+
+/// Run `work` on its own thread, catching a panic, and wait at most `limit`.
 pub fn within<T: Send + 'static>(
     limit: Duration,
     work: impl FnOnce() -> T + Send + 'static,
-) -> Option<(T, Duration)> {
+) -> Outcome<T> {
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let started = Instant::now();
-        let out = work();
-        let _ = send.send((out, started.elapsed()));
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = send.send(out.map(|value| (value, started.elapsed())));
     });
-    receive.recv_timeout(limit).ok()
+    match receive.recv_timeout(limit) {
+        Ok(Ok((value, took))) => Outcome::Done(value, took),
+        Ok(Err(panic)) => Outcome::Panicked(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default(),
+        ),
+        Err(_) => Outcome::TimedOut,
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -45,19 +45,42 @@ const YELLOW: &str = "1;33";
 const RED: &str = "1;31";
 const DIM: &str = "2";
 
-/// Escape control characters and bidirectional overrides so text from a file
-/// is shown, never interpreted, by the terminal.
+/// Escape what could deceive a reader so text from a file is shown, never
+/// interpreted, by the terminal: control characters, bidirectional
+/// overrides and invisible characters always; and, in text that mixes Latin
+/// letters with look-alike letters of other scripts (Cyrillic, Greek,
+/// Armenian, Cherokee, full-width forms), those look-alikes, so "Аda" with a
+/// Cyrillic А reads `\u{410}da`, not as "Ada".
 pub fn sanitize(text: &str) -> String {
+    let mixed = text.chars().any(|c| c.is_ascii_alphabetic()) && text.chars().any(is_confusable);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
-        if c.is_control() || bidi {
+        if c.is_control() || is_invisible(c) || (mixed && is_confusable(c)) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Bidirectional controls and characters that take no space.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Letters of scripts whose glyphs pass for Latin ones.
+fn is_confusable(c: char) -> bool {
+    matches!(c,
+        '\u{0370}'..='\u{03FF}'    // Greek
+        | '\u{0400}'..='\u{052F}'  // Cyrillic
+        | '\u{0530}'..='\u{058F}'  // Armenian
+        | '\u{13A0}'..='\u{13FF}'  // Cherokee
+        | '\u{FF01}'..='\u{FF5E}') // full-width ASCII
 }
 
 fn opt(text: Option<&str>) -> Option<String> {
@@ -175,6 +198,23 @@ mod tests {
             "Ada\\u{1b}[2J\\u{202e}gpj.exe"
         );
         assert_eq!(sanitize("Zoë Ünal"), "Zoë Ünal");
+        assert_eq!(
+            sanitize("Ada\u{200B}Lovelace\u{FEFF}"),
+            "Ada\\u{200b}Lovelace\\u{feff}"
+        );
+    }
+
+    #[test]
+    fn look_alike_letters_among_latin_ones_are_escaped() {
+        // Cyrillic А and о in an otherwise Latin name.
+        assert_eq!(
+            sanitize("\u{410}da L\u{43e}velace"),
+            "\\u{410}da L\\u{43e}velace"
+        );
+        assert_eq!(sanitize("Ｍicrosoft"), "\\u{ff2d}icrosoft");
+        // A name wholly in one script is shown as written.
+        assert_eq!(sanitize("Анна Ахматова"), "Анна Ахматова");
+        assert_eq!(sanitize("Σαπφώ"), "Σαπφώ");
     }
 
     #[test]

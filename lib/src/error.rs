@@ -172,6 +172,20 @@ impl Error {
             source,
         }
     }
+
+    /// The same error, with a failure to write the signed copy named after
+    /// the output file it concerns rather than the input being signed.
+    #[cfg(feature = "sign")]
+    pub(crate) fn naming_output(self, output: &str) -> Self {
+        match self {
+            Error::Io {
+                action: crate::sign::WRITING_SIGNED_COPY,
+                source,
+                ..
+            } => Error::io(output, "cannot write", source),
+            other => other,
+        }
+    }
 }
 
 /// Translate an error of the C2PA engine into words about `file`.

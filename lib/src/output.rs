@@ -5,7 +5,9 @@
 //! unnamed (`O_TMPFILE`) and linked into place with `linkat`, so a process
 //! killed at any moment leaves no stray file behind, and `linkat` refuses to
 //! clobber an existing output. Elsewhere (or on a file system without
-//! `O_TMPFILE`) a named temporary file is used and renamed into place.
+//! `O_TMPFILE`) a named temporary file is used and renamed into place. Its
+//! name carries the writer's process id, so a later run can tell a file left
+//! by a killed process from one still being written, and removes it.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -63,8 +65,10 @@ impl PendingOutput {
                 temp: Temp::Unnamed,
             });
         }
+        remove_stale_temporaries_once(dir);
+        let prefix = temp_name_prefix();
         let named = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
+            .prefix(&prefix)
             .tempfile_in(dir)
             .map_err(|e| Error::io(&name, "cannot write", e))?;
         let (file, path) = named.into_parts();
@@ -115,6 +119,71 @@ impl PendingOutput {
     }
 }
 
+/// `.hallmark-tmp-PID-`: the start of this process's temporary file names.
+fn temp_name_prefix() -> String {
+    format!("{TEMP_PREFIX}{}-", std::process::id())
+}
+
+/// Remove the temporary files that processes no longer running left in
+/// `dir` (killed before they could rename them), once per folder per run.
+fn remove_stale_temporaries_once(dir: &Path) {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static CLEANED: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    let cleaned = CLEANED.get_or_init(|| Mutex::new(HashSet::new()));
+    let first = cleaned
+        .lock()
+        .map(|mut set| set.insert(dir.to_path_buf()))
+        .unwrap_or(false);
+    if first {
+        let removed = remove_stale_temporaries(dir);
+        if removed > 0 {
+            tracing::info!(folder = %dir.display(), removed, "removed temporary files left by killed runs");
+        }
+    }
+}
+
+/// Remove the temporary files in `dir` whose writing process has ended;
+/// returns how many. Files of running processes, and names this module did
+/// not make, are left alone.
+pub(crate) fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !process_is_running(pid) && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether a process with this id is running (when unknown: yes, so
+/// nothing is removed that might still be in use).
+fn process_is_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     File::open(dir)?.sync_all()?;
@@ -154,7 +223,8 @@ fn link_unnamed(
         }),
         Overwrite::Replace => {
             // linkat cannot replace; link under a temporary name, then rename over.
-            let temp = dir.join(format!("{TEMP_PREFIX}{:016x}", rand_suffix()));
+            remove_stale_temporaries_once(dir);
+            let temp = dir.join(format!("{}{:016x}", temp_name_prefix(), rand_suffix()));
             link_fd(file, &temp).map_err(io)?;
             std::fs::rename(&temp, target).map_err(|e| {
                 let _ = std::fs::remove_file(&temp);
@@ -239,5 +309,30 @@ mod tests {
         pending.commit(Overwrite::Replace).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
         assert_eq!(entries(dir.path()), ["out.bin"]);
+    }
+
+    #[test]
+    fn temporaries_of_ended_processes_are_removed_and_no_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let ended = child.id();
+        child.wait().unwrap();
+        let own = std::process::id();
+        for name in [
+            format!("{TEMP_PREFIX}{ended}-abc123"),
+            format!("{TEMP_PREFIX}{own}-def456"),
+            format!("{TEMP_PREFIX}notapid"),
+            "photo.jpg".to_string(),
+        ] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        let mut expected = vec![
+            format!("{TEMP_PREFIX}{own}-def456"),
+            format!("{TEMP_PREFIX}notapid"),
+            "photo.jpg".to_string(),
+        ];
+        expected.sort();
+        assert_eq!(entries(dir.path()), expected);
     }
 }

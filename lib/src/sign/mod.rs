@@ -14,6 +14,7 @@ mod manifest;
 mod riff;
 mod signer;
 mod source_type;
+pub(crate) use riff::WRITING_SIGNED_COPY;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, Write};
@@ -110,7 +111,9 @@ pub fn sign_file(
         Placement::Embedded,
     );
     let mut pending = PendingOutput::create(output)?;
-    let (signed, _) = job.run(&mut reader, pending.file())?;
+    let (signed, _) = job
+        .run(&mut reader, pending.file())
+        .map_err(|e| e.naming_output(&out_name))?;
     if in_place {
         pending.copy_permissions_from(input)?;
     }

@@ -126,6 +126,10 @@ fn read_layout<R: Read + Seek>(input: &mut R, len: u64) -> io::Result<Option<Lay
     Ok(None)
 }
 
+/// The action of an error writing the output, which the caller may
+/// attribute to the output file ([`Error::naming_output`]).
+pub(crate) const WRITING_SIGNED_COPY: &str = "cannot write the signed copy";
+
 /// Sign a RIFF file in one pass. The caller has checked that the input
 /// carries no credentials. `None` for a file whose layout this path does not
 /// handle: the engine's own writer signs it instead.
@@ -140,7 +144,7 @@ where
 {
     let name = job.name;
     let read_error = |e| Error::io(name, "cannot read", e);
-    let write_error = |e| Error::io(name, "cannot write the signed copy", e);
+    let write_error = |e| Error::io(name, WRITING_SIGNED_COPY, e);
     let len = input.seek(SeekFrom::End(0)).map_err(read_error)?;
     let layout = match read_layout(input, len).map_err(read_error)? {
         Some(layout) if !layout.has_manifest => layout,

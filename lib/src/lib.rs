@@ -59,6 +59,7 @@ pub mod credentials;
 pub mod error;
 pub mod exit;
 pub mod format;
+mod guard;
 pub mod integrity;
 #[cfg(feature = "sign")]
 mod output;

@@ -256,6 +256,7 @@ fn identify<R: Read + Seek>(
             format: format.name(),
             detail,
         })?;
+    crate::guard::check_container(name, format, input)?;
     Ok(format)
 }
 

@@ -7,7 +7,6 @@
 mod data_hash;
 mod report;
 mod signer_info;
-mod store_guard;
 pub mod trust;
 
 use std::fs::File;
@@ -220,6 +219,7 @@ impl Verifier {
         manifest: Option<&[u8]>,
     ) -> Result<Loaded> {
         let format = self.identify(name, claimed, &mut stream)?;
+        crate::guard::check_container(name, format, &mut stream)?;
         let mime = format.mime_type();
         if manifest.is_none() && data_hash::applies_to(format) {
             let len = stream
@@ -235,13 +235,13 @@ impl Verifier {
                 .map_err(|e| Error::io(name, "cannot read", e))?;
         }
         match manifest {
-            Some(manifest) => guard_store(name, manifest)?,
+            Some(manifest) => crate::guard::check_store(name, manifest)?,
             None => {
                 // The engine extracts the store again; this look first costs
                 // little beside the signature checks, and keeps hostile CBOR
                 // from ever reaching its decoder.
                 if let Ok(store) = c2pa::jumbf_io::load_jumbf_from_stream(mime, &mut stream) {
-                    guard_store(name, &store)?;
+                    crate::guard::check_store(name, &store)?;
                 }
                 stream
                     .seek(SeekFrom::Start(0))
@@ -286,7 +286,7 @@ impl Verifier {
             Err(c2pa::Error::JumbfNotFound) => return Ok(Some(Loaded::Nothing(format))),
             Err(err) => return Err(error::from_c2pa(name, format, "cannot verify", err)),
         };
-        guard_store(name, &jumbf)?;
+        crate::guard::check_store(name, &jumbf)?;
         let reader = Reader::from_shared_context(&self.context)
             .with_manifest_data_and_stream(&jumbf, mime, Cursor::new(Vec::new()))
             .map_err(|err| error::from_c2pa(name, format, "cannot verify", err))?;
@@ -307,14 +307,6 @@ impl Verifier {
             data_hash: Some(binding.status(matched)),
         }))
     }
-}
-
-/// Refuse a manifest store the engine must not decode ([`store_guard`]).
-fn guard_store(name: &str, store: &[u8]) -> Result<()> {
-    store_guard::check_store(store).map_err(|reason| Error::UnreadableCredentials {
-        file: name.into(),
-        detail: format!("the manifest store is damaged: {reason}"),
-    })
 }
 
 /// What reading a file's credentials found.

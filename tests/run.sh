@@ -6,6 +6,7 @@
 #   - the c2pa-ts oracle's npm packages                  -> tests/oracle/ts/node_modules
 #   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
 #   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
+#   - cargo-deny (licences, bans and sources of every dependency) -> ~/.cargo/bin
 # and then the tests of the browser build's stand-in crates and `cargo test
 # --workspace`, which includes the browser suites. A suite that cannot run
 # fails; nothing is skipped.
@@ -71,6 +72,20 @@ browser_tools() {
     npm_ci "$ROOT/wasm/tests"
 }
 
+# The dependencies' licences, banned crates and sources, for both workspaces (deny.toml).
+# The advisory database needs the network; run `cargo deny check advisories` where it is reachable.
+supply_chain() {
+    local version="0.20.2"
+    if ! cargo deny --version 2>/dev/null | grep -q " $version\$"; then
+        say "installing cargo-deny $version"
+        cargo install --quiet --locked cargo-deny --version "$version"
+    fi
+    say "cargo deny check licenses bans sources"
+    cargo deny --log-level error check licenses bans sources
+    cargo deny --log-level error --manifest-path wasm/Cargo.toml check licenses bans sources
+}
+
+supply_chain
 python_oracle
 npm_ci "$ROOT/tests/oracle/ts"
 browser_tools

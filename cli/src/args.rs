@@ -88,6 +88,19 @@ Examples:
     )]
     Inspect(InspectArgs),
 
+    /// Run the verification service: POST a file, get its report as JSON.
+    #[command(after_help = "\
+Endpoints: POST /v1/verify (the body is the file; Content-Type its media type, or
+application/octet-stream with ?format=jpg; ?for=ai_training adds may_use),
+POST /v1/verify/batch (multipart), GET /healthz, /readyz, /metrics.
+Settings come from --config (TOML, the same names as the flags), then the flags.
+SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.
+
+Examples:
+  hallmark serve --listen 0.0.0.0:8080 --trust my-ca.pem
+  curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' 'localhost:8080/v1/verify?for=ai_training'")]
+    Serve(ServeArgs),
+
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  hallmark completions bash > ~/.local/share/bash-completion/completions/hallmark"
@@ -248,4 +261,39 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Plain text.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `hallmark serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Trust signers under the CA certificates in this PEM file (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// Largest request body accepted, in bytes [default: 268435456].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_body_bytes: Option<u64>,
+    /// Verifications running at once [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_concurrency: Option<u64>,
+    /// Longest a verification may take, in seconds [default: 30].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: Option<u64>,
+    /// Read settings from this TOML file (flags override it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// How log lines are written.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }

@@ -20,3 +20,25 @@ pub fn init(verbosity: u8, color: bool) {
         .with_target(false)
         .try_init();
 }
+
+/// Logs for `hallmark serve`: one line per request at the default level,
+/// as text or JSON, on stderr.
+pub fn init_service(verbosity: u8, format: crate::args::LogFormat) {
+    let level = match verbosity {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::new(format!(
+        "warn,hallmark={level},hallmark_server={level},hallmark_cli={level}"
+    ));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false);
+    let _ = match format {
+        crate::args::LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        crate::args::LogFormat::Text => builder.try_init(),
+    };
+}

@@ -44,7 +44,10 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    logging::init(cli.verbose, stderr_color(cli.color));
+    match &cli.command {
+        Command::Serve(args) => logging::init_service(cli.verbose, args.log_format),
+        _ => logging::init(cli.verbose, stderr_color(cli.color)),
+    }
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(Failure { message, status }) => {
@@ -63,6 +66,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Verify(args) => commands::verify::run(args, cli.color).map(ExitStatus::code),
         Command::Policy(args) => commands::policy::run(args, cli.color),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Serve(args) => done(commands::serve::run(args)),
         Command::Completions(args) => {
             clap_complete::generate(
                 args.shell,

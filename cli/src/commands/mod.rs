@@ -4,5 +4,6 @@ pub mod demo;
 pub mod inspect;
 pub mod keygen;
 pub mod policy;
+pub mod serve;
 pub mod sign;
 pub mod verify;

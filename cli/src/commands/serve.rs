@@ -1,0 +1,67 @@
+//! `hallmark serve`: the verification service.
+
+use hallmark_server::{Config, Service};
+
+use crate::args::ServeArgs;
+use crate::failure::Failure;
+
+/// The settings: the defaults, then the config file, then the flags.
+pub fn settings(args: &ServeArgs) -> Result<Config, Failure> {
+    let mut config = match &args.config {
+        Some(path) => Config::from_file(path).map_err(|e| Failure::usage(e.to_string()))?,
+        None => Config::default(),
+    };
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if !args.trust.is_empty() {
+        config.trust.clone_from(&args.trust);
+    }
+    let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    if let Some(n) = args.max_body_bytes {
+        config.max_body_bytes = size(n);
+    }
+    if let Some(n) = args.max_concurrency {
+        config.max_concurrency = size(n);
+    }
+    if let Some(secs) = args.request_timeout {
+        config.request_timeout = secs;
+    }
+    config.check().map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(config)
+}
+
+/// Serve until SIGTERM or Ctrl-C.
+pub fn run(args: &ServeArgs) -> Result<(), Failure> {
+    let config = settings(args)?;
+    let service = Service::new(&config).map_err(|e| Failure::usage(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the service: {e}")))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| Failure::usage(format!("cannot listen on {}: {e}", config.listen)))?;
+        let address = listener.local_addr().map_or(config.listen, |a| a);
+        tracing::info!(
+            listen = %address,
+            trust_files = config.trust.len(),
+            max_body_bytes = config.max_body_bytes,
+            max_concurrency = config.max_concurrency,
+            request_timeout_secs = config.request_timeout,
+            "hallmark serve ready"
+        );
+        eprintln!(
+            "hallmark serve: listening on http://{address} (max-body-bytes {}, max-concurrency {}, request-timeout {} s, {} trust file(s))",
+            config.max_body_bytes,
+            config.max_concurrency,
+            config.request_timeout,
+            config.trust.len()
+        );
+        service
+            .serve(listener, hallmark_server::shutdown_signal())
+            .await
+            .map_err(|e| Failure::usage(format!("the service stopped: {e}")))
+    })
+}

@@ -1,0 +1,388 @@
+//! The routes and their handlers.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Multipart, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use hallmark::{Kind, MediaFormat, Report, Verifier};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The verifier, with the trust list loaded once.
+    pub verifier: Arc<Verifier>,
+    /// How many trust anchors were loaded (for `/readyz`).
+    pub trust_anchors: usize,
+    /// Caps the verifications running at once.
+    pub pool: Arc<Semaphore>,
+    /// Longest a verification may take.
+    pub timeout: Duration,
+    /// Largest body accepted.
+    pub max_body_bytes: usize,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// Numbers requests for the logs.
+    pub next_id: Arc<AtomicU64>,
+}
+
+/// The service's routes.
+pub fn router(state: AppState) -> Router {
+    let limit = state.max_body_bytes;
+    Router::new()
+        .route("/v1/verify", post(verify_one))
+        .route("/v1/verify/batch", post(verify_batch))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// The state of the file a response is about, for logs and metrics.
+#[derive(Clone, Copy)]
+struct Verified(&'static str);
+
+/// One log line and the metrics for every request; never the body.
+async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = state.next_id.fetch_add(1, Ordering::Relaxed);
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| match p.as_str() {
+            "/v1/verify" => "/v1/verify",
+            "/v1/verify/batch" => "/v1/verify/batch",
+            "/healthz" => "/healthz",
+            "/readyz" => "/readyz",
+            "/metrics" => "/metrics",
+            _ => "other",
+        });
+    let method = request.method().clone();
+    let bytes = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let seconds = started.elapsed().as_secs_f64();
+    state
+        .metrics
+        .requests
+        .with_label_values(&[route, &status.to_string()])
+        .inc();
+    state
+        .metrics
+        .latency
+        .with_label_values(&[route])
+        .observe(seconds);
+    let verified = response.extensions().get::<Verified>().map(|v| v.0);
+    tracing::info!(
+        id,
+        method = %method,
+        route,
+        status,
+        bytes,
+        state = verified,
+        duration_ms = seconds * 1000.0,
+        "request"
+    );
+    response
+}
+
+/// `?for=` and `?format=`.
+#[derive(Debug, Deserialize)]
+struct VerifyQuery {
+    /// Answer whether the file may be used for this kind.
+    #[serde(rename = "for")]
+    for_kind: Option<String>,
+    /// The format, by extension, when the content type does not say.
+    format: Option<String>,
+}
+
+/// The format a request declares, from its content type or `?format=`.
+fn declared_format(
+    content_type: Option<&str>,
+    format: Option<&str>,
+) -> Result<MediaFormat, ApiError> {
+    let unsupported = |what: String| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            what,
+        )
+    };
+    if let Some(ext) = format {
+        return MediaFormat::from_extension(ext)
+            .ok_or_else(|| unsupported(format!("unknown format \"{ext}\"")));
+    }
+    let mime = content_type
+        .map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase())
+        .ok_or_else(|| {
+            unsupported(
+                "a Content-Type is required (or application/octet-stream with ?format=)".into(),
+            )
+        })?;
+    if mime == "application/octet-stream" {
+        return Err(unsupported(
+            "application/octet-stream needs ?format=EXTENSION, e.g. ?format=jpg".into(),
+        ));
+    }
+    MediaFormat::from_mime_type(&mime)
+        .ok_or_else(|| unsupported(format!("hallmark does not verify {mime}")))
+}
+
+fn parse_kind(kind: Option<&str>) -> Result<Option<Kind>, ApiError> {
+    kind.map(|k| {
+        k.parse::<Kind>()
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "unknown_kind", e.to_string()))
+    })
+    .transpose()
+}
+
+/// Verify `bytes` on the blocking pool, within the timeout.
+async fn verify_bytes(
+    state: &AppState,
+    name: String,
+    format: MediaFormat,
+    bytes: Bytes,
+) -> Result<Report, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "empty_body",
+            format!("{name}: the body is empty"),
+        ));
+    }
+    // The declared format must be what the bytes are (a DNG may be sent as
+    // TIFF, a MOV as MP4: the same container).
+    let format = MediaFormat::identify(&name, Some(format), &bytes, true)
+        .map_err(|e| ApiError::from_library(&e))?;
+    let permit = Arc::clone(&state.pool).acquire_owned().await.map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            "the service is stopping",
+        )
+    })?;
+    let verifier = Arc::clone(&state.verifier);
+    let metrics = state.metrics.clone();
+    let size = bytes.len() as u64;
+    let work = tokio::task::spawn_blocking(move || {
+        // The permit is held until the verification ends, even after a
+        // timeout answered the client: the pool never runs more than its size.
+        let _permit = permit;
+        metrics.in_flight.inc();
+        let result = verifier.verify_bytes(&name, Some(format), &bytes);
+        metrics.in_flight.dec();
+        metrics.bytes.inc_by(size);
+        result
+    });
+    let result = match tokio::time::timeout(state.timeout, work).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_panicked)) => {
+            state.metrics.results.with_label_values(&["error"]).inc();
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "verification failed unexpectedly",
+            ));
+        }
+        Err(_elapsed) => {
+            state.metrics.results.with_label_values(&["error"]).inc();
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                format!(
+                    "verification took longer than {} s",
+                    state.timeout.as_secs()
+                ),
+            ));
+        }
+    };
+    match result {
+        Ok(report) => {
+            state
+                .metrics
+                .results
+                .with_label_values(&[report.state.as_str()])
+                .inc();
+            Ok(report)
+        }
+        Err(err) => {
+            state.metrics.results.with_label_values(&["error"]).inc();
+            Err(ApiError::from_library(&err))
+        }
+    }
+}
+
+/// The report as JSON, with `may_use` when asked.
+fn report_json(report: &Report, kind: Option<Kind>) -> Value {
+    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
+    if let (Some(kind), Some(object)) = (kind, value.as_object_mut()) {
+        object.insert("may_use".into(), json!(report.may_use(kind).as_str()));
+    }
+    value
+}
+
+/// `POST /v1/verify`: the body is the file.
+async fn verify_one(
+    State(state): State<AppState>,
+    Query(query): Query<VerifyQuery>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    // A declared length over the limit is refused before any of the body is read.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > state.max_body_bytes as u64) {
+        return Err(too_large(state.max_body_bytes));
+    }
+    let kind = parse_kind(query.for_kind.as_deref())?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let format = declared_format(content_type, query.format.as_deref())?;
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(state.max_body_bytes),
+        status => ApiError::new(status, "bad_body", rejection.body_text()),
+    })?;
+    let report = verify_bytes(&state, "upload".into(), format, body).await?;
+    let mut response = Json(report_json(&report, kind)).into_response();
+    response
+        .extensions_mut()
+        .insert(Verified(report.state.as_str()));
+    Ok(response)
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("the body is larger than the {limit} bytes this service accepts"),
+    )
+}
+
+/// `POST /v1/verify/batch`: multipart, one report per part, in order.
+async fn verify_batch(
+    State(state): State<AppState>,
+    Query(query): Query<VerifyQuery>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > state.max_body_bytes as u64) {
+        return Err(too_large(state.max_body_bytes));
+    }
+    let kind = parse_kind(query.for_kind.as_deref())?;
+    let mut multipart = multipart
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", r.body_text()))?;
+    let mut reports = Vec::new();
+    let mut index = 0usize;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(too_large(state.max_body_bytes));
+            }
+            Err(e) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_multipart",
+                    e.body_text(),
+                ));
+            }
+        };
+        index += 1;
+        let name = field
+            .file_name()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("part {index}"));
+        let by_extension = std::path::Path::new(&name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(too_large(state.max_body_bytes));
+            }
+            Err(e) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_multipart",
+                    e.body_text(),
+                ));
+            }
+        };
+        let format = match content_type.as_deref() {
+            Some("application/octet-stream") | None => {
+                declared_format(None, by_extension.as_deref())
+            }
+            declared => declared_format(declared, None),
+        };
+        let answer = match format {
+            Ok(format) => verify_bytes(&state, name.clone(), format, bytes).await,
+            Err(err) => Err(err),
+        };
+        reports.push(match answer {
+            Ok(report) => {
+                let mut value = report_json(&report, kind);
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("file".into(), json!(name));
+                }
+                value
+            }
+            Err(err) => {
+                let mut value = err.body();
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("file".into(), json!(name));
+                    object.insert("state".into(), json!("error"));
+                }
+                value
+            }
+        });
+    }
+    Ok(Json(json!({ "reports": reports })))
+}
+
+async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn readyz(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "status": "ready", "trust_anchors": state.trust_anchors }))
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}

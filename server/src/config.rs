@@ -1,0 +1,119 @@
+//! The service's settings: defaults, a TOML file, and flags that override it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Everything `hallmark serve` can be told. Every field has a default; a
+/// TOML file may set any of them under the same names.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// PEM files of trust anchors (CA certificates whose signers are trusted).
+    pub trust: Vec<PathBuf>,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// How many verifications run at once (default: the number of cores).
+    pub max_concurrency: usize,
+    /// Longest a verification may take, in seconds, before the answer is 503.
+    pub request_timeout: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            trust: Vec::new(),
+            max_body_bytes: 256 << 20,
+            max_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            request_timeout: 30,
+        }
+    }
+}
+
+/// A settings file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for these settings.
+    #[error("{file}: {message}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// What is wrong, from the TOML parser.
+        message: String,
+    },
+    /// A setting is out of range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Read a TOML settings file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            file,
+            message: e.message().to_string(),
+        })
+    }
+
+    /// The request timeout as a duration.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout)
+    }
+
+    /// Refuse settings the service cannot run with.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.max_concurrency == 0 {
+            return Err(ConfigError::Invalid(
+                "max-concurrency must be at least 1".into(),
+            ));
+        }
+        if self.request_timeout == 0 {
+            return Err(ConfigError::Invalid(
+                "request-timeout must be at least 1 second".into(),
+            ));
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::Invalid(
+                "max-body-bytes must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_sets_what_it_names_and_refuses_unknown_keys() {
+        let config: Config =
+            toml::from_str("listen = \"0.0.0.0:9000\"\nmax-body-bytes = 1024\n").unwrap();
+        assert_eq!(config.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(config.max_body_bytes, 1024);
+        assert_eq!(config.request_timeout, 30);
+        let err = toml::from_str::<Config>("max-bodybytes = 1").unwrap_err();
+        assert!(
+            err.message().contains("unknown field `max-bodybytes`"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! hallmark's verification service: platforms POST an upload and get its
+//! Content Credentials report, the same JSON `hallmark verify --json`
+//! prints, with `may_use` when asked.
+//!
+//! Verification runs on tokio's blocking pool behind a semaphore of
+//! `max-concurrency`, so slow files never starve the health checks; each
+//! has a deadline. The service is stateless: scale it out behind any load
+//! balancer.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use hallmark_server::{Config, Service};
+//!
+//! let config = Config { listen: "127.0.0.1:8080".parse()?, ..Config::default() };
+//! let service = Service::new(&config)?;
+//! let listener = tokio::net::TcpListener::bind(config.listen).await?;
+//! service.serve(listener, hallmark_server::shutdown_signal()).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod app;
+mod config;
+mod error;
+mod metrics;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use hallmark::{TrustAnchors, Verifier};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+pub use app::AppState;
+pub use config::{Config, ConfigError};
+pub use error::ApiError;
+pub use metrics::Metrics;
+
+/// How long in-flight requests may run on after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Why the service cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The settings are unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A trust file cannot be read or parsed, or the verifier cannot be built.
+    #[error(transparent)]
+    Trust(#[from] hallmark::Error),
+    /// The metrics cannot be registered.
+    #[error("cannot set up metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+}
+
+/// A configured service, ready to serve.
+pub struct Service {
+    state: AppState,
+}
+
+impl Service {
+    /// Load the trust list and build the verifier.
+    pub fn new(config: &Config) -> Result<Self, StartError> {
+        config.check()?;
+        let mut anchors = TrustAnchors::none();
+        for path in &config.trust {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| hallmark::Error::Io {
+                file: name.clone(),
+                action: "cannot read",
+                source: e,
+            })?;
+            anchors.add_pem(&name, &text)?;
+        }
+        let state = AppState {
+            verifier: Arc::new(Verifier::new(&anchors)?),
+            trust_anchors: anchors.len(),
+            pool: Arc::new(Semaphore::new(config.max_concurrency)),
+            timeout: config.timeout(),
+            max_body_bytes: config.max_body_bytes,
+            metrics: Metrics::new()?,
+            next_id: Arc::new(AtomicU64::new(1)),
+        };
+        Ok(Service { state })
+    }
+
+    /// The same service with a verification deadline finer than the
+    /// configuration's whole seconds.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.state.timeout = timeout;
+        self
+    }
+
+    /// The routes, for embedding in another server or for tests.
+    pub fn router(&self) -> axum::Router {
+        app::router(self.state.clone())
+    }
+
+    /// Serve on `listener` until `shutdown` completes; then stop accepting,
+    /// let in-flight requests finish for up to [`SHUTDOWN_GRACE`], and return.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        self.serve_with_grace(listener, shutdown, SHUTDOWN_GRACE)
+            .await
+    }
+
+    /// [`Service::serve`] with a chosen grace period.
+    pub async fn serve_with_grace(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+        grace: Duration,
+    ) -> std::io::Result<()> {
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new connections; finishing requests in flight");
+            let _ = stopping_tx.send(());
+        };
+        let server = axum::serve(listener, self.router()).with_graceful_shutdown(signal);
+        let deadline = async move {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = server => served,
+            () = deadline => {
+                tracing::warn!(grace_seconds = grace.as_secs(), "requests still in flight at the deadline were dropped");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -495,3 +495,35 @@ fn shutdown_finishes_requests_in_flight_then_refuses_new_ones() {
         "the stopped service refuses connections"
     );
 }
+
+#[test]
+fn the_deployment_settings_are_valid_and_agree() {
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy");
+    let image = Config::from_file(&deploy.join("serve.toml")).unwrap();
+    image.check().unwrap();
+    assert_eq!(
+        image.trust,
+        [std::path::PathBuf::from("/etc/hallmark/trust/ca.pem")]
+    );
+    // The ConfigMap carries the same settings as the image.
+    let configmap = std::fs::read_to_string(deploy.join("k8s/configmap.yaml")).unwrap();
+    let embedded: String = configmap
+        .lines()
+        .skip_while(|l| !l.trim_end().ends_with("serve.toml: |"))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .map(|l| format!("{}\n", &l[4..]))
+        .collect();
+    assert_eq!(toml::from_str::<Config>(&embedded).unwrap(), image);
+    // The probes ask the endpoints the service has, on the port it listens on.
+    let deployment = std::fs::read_to_string(deploy.join("k8s/deployment.yaml")).unwrap();
+    for needle in [
+        "path: /readyz",
+        "path: /healthz",
+        "containerPort: 8080",
+        "mountPath: /etc/hallmark/trust",
+    ] {
+        assert!(deployment.contains(needle), "{needle}");
+    }
+    assert_eq!(image.listen.port(), 8080);
+}

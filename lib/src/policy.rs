@@ -158,6 +158,38 @@ impl Use {
     }
 }
 
+/// The OpenAPI schema of a [`Use`], as it appears on the wire: `null`
+/// (unspecified) or `{"use": "allowed" | "notAllowed" | "constrained",
+/// "constraint_info"?: string}`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Use {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+            .description(Some(
+                "What the creator said about one kind of use; null when nothing",
+            ))
+            .property(
+                "use",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["allowed", "notAllowed", "constrained"])),
+            )
+            .required("use")
+            .property(
+                "constraint_info",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some("The terms of a constrained use, in words")),
+            )
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Use {}
+
 /// One entry as it appears on the wire.
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -215,6 +247,7 @@ impl Use {
 /// [`TrainingPolicy::default`] says nothing (every use unspecified);
 /// [`TrainingPolicy::deny_all`] is what hallmark signs when the creator gives no choice.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingPolicy {
     /// Training AI models.
     #[serde(default)]

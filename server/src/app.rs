@@ -11,13 +11,79 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
+use hallmark::Answer;
 use hallmark::{Kind, MediaFormat, Report, Verifier};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
+use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::metrics::Metrics;
+
+/// The answer of `POST /v1/verify`: the report, and `may_use` when `?for=` asked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyAnswer {
+    /// The report, exactly as `hallmark verify --json` prints it (without `file`).
+    #[serde(flatten)]
+    pub report: Report,
+    /// May the file be used for the kind `?for=` named?
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_use: Option<Answer>,
+}
+
+/// One part's answer in a batch.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BatchItem {
+    /// The part was verified.
+    Verified {
+        /// The part's file name (or `part N`).
+        file: String,
+        /// Its report.
+        #[serde(flatten)]
+        answer: VerifyAnswer,
+    },
+    /// The part could not be verified.
+    Failed {
+        /// The part's file name (or `part N`).
+        file: String,
+        /// Always `error`.
+        state: String,
+        /// Why.
+        error: ErrorDetail,
+    },
+}
+
+/// The answer of `POST /v1/verify/batch`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchAnswer {
+    /// One answer per part, in the order of the parts.
+    pub reports: Vec<BatchItem>,
+}
+
+/// The body of `/healthz` and `/readyz`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` (alive) or `ready` (trust list loaded).
+    pub status: String,
+    /// How many trust anchors are loaded (`/readyz` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_anchors: Option<usize>,
+}
+
+/// A file, as the request body.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Upload(pub Vec<u8>);
+
+/// Files as multipart form parts (any field name; each part's
+/// `Content-Type` or file name extension gives its format).
+#[derive(ToSchema)]
+pub struct BatchUpload {
+    /// The files.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -47,6 +113,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(docs))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -70,6 +138,8 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
             "/healthz" => "/healthz",
             "/readyz" => "/readyz",
             "/metrics" => "/metrics",
+            "/openapi.json" => "/openapi.json",
+            "/docs" => "/docs",
             _ => "other",
         });
     let method = request.method().clone();
@@ -106,12 +176,16 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
 }
 
 /// `?for=` and `?format=`.
-#[derive(Debug, Deserialize)]
-struct VerifyQuery {
-    /// Answer whether the file may be used for this kind.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// Also answer whether the file may be used for this kind:
+    /// `ai_training`, `ai_generative_training`, `ai_inference` or `data_mining`.
     #[serde(rename = "for")]
+    #[param(rename = "for")]
     for_kind: Option<String>,
-    /// The format, by extension, when the content type does not say.
+    /// The format, by extension (`jpg`, `png`, `wav`, …), when the body is
+    /// sent as `application/octet-stream`.
     format: Option<String>,
 }
 
@@ -231,17 +305,29 @@ async fn verify_bytes(
     }
 }
 
-/// The report as JSON, with `may_use` when asked.
-fn report_json(report: &Report, kind: Option<Kind>) -> Value {
-    let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
-    if let (Some(kind), Some(object)) = (kind, value.as_object_mut()) {
-        object.insert("may_use".into(), json!(report.may_use(kind).as_str()));
-    }
-    value
+/// The answer for a report, with `may_use` when asked.
+fn answer(report: Report, kind: Option<Kind>) -> VerifyAnswer {
+    let may_use = kind.map(|kind| report.may_use(kind));
+    VerifyAnswer { report, may_use }
 }
 
-/// `POST /v1/verify`: the body is the file.
-async fn verify_one(
+/// Verify one file: the body is the file.
+#[utoipa::path(
+    post,
+    path = "/v1/verify",
+    params(VerifyQuery),
+    request_body(content = Upload, content_type = "application/octet-stream",
+        description = "The file. Send it with its media type (image/jpeg, image/png, audio/wav, video/mp4, application/pdf, …) or as application/octet-stream with ?format="),
+    responses(
+        (status = 200, description = "The file's Content Credentials report", body = VerifyAnswer),
+        (status = 400, description = "No body, or an unknown ?for= kind", body = ErrorBody),
+        (status = 413, description = "The body is larger than max-body-bytes", body = ErrorBody),
+        (status = 415, description = "No or an unsupported media type", body = ErrorBody),
+        (status = 422, description = "The bytes are not the declared format, or are damaged", body = ErrorBody),
+        (status = 503, description = "The verification exceeded the deadline", body = ErrorBody),
+    )
+)]
+pub async fn verify_one(
     State(state): State<AppState>,
     Query(query): Query<VerifyQuery>,
     headers: HeaderMap,
@@ -265,10 +351,9 @@ async fn verify_one(
         status => ApiError::new(status, "bad_body", rejection.body_text()),
     })?;
     let report = verify_bytes(&state, "upload".into(), format, body).await?;
-    let mut response = Json(report_json(&report, kind)).into_response();
-    response
-        .extensions_mut()
-        .insert(Verified(report.state.as_str()));
+    let verified = Verified(report.state.as_str());
+    let mut response = Json(answer(report, kind)).into_response();
+    response.extensions_mut().insert(verified);
     Ok(response)
 }
 
@@ -280,13 +365,24 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-/// `POST /v1/verify/batch`: multipart, one report per part, in order.
-async fn verify_batch(
+/// Verify many files: multipart, one answer per part, in order.
+#[utoipa::path(
+    post,
+    path = "/v1/verify/batch",
+    params(VerifyQuery),
+    request_body(content = BatchUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "One answer per part, in order", body = BatchAnswer),
+        (status = 400, description = "Not valid multipart, or an unknown ?for= kind", body = ErrorBody),
+        (status = 413, description = "The body is larger than max-body-bytes", body = ErrorBody),
+    )
+)]
+pub async fn verify_batch(
     State(state): State<AppState>,
     Query(query): Query<VerifyQuery>,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<BatchAnswer>, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -343,43 +439,66 @@ async fn verify_batch(
             }
             declared => declared_format(declared, None),
         };
-        let answer = match format {
+        let verdict = match format {
             Ok(format) => verify_bytes(&state, name.clone(), format, bytes).await,
             Err(err) => Err(err),
         };
-        reports.push(match answer {
-            Ok(report) => {
-                let mut value = report_json(&report, kind);
-                if let Some(object) = value.as_object_mut() {
-                    object.insert("file".into(), json!(name));
-                }
-                value
-            }
-            Err(err) => {
-                let mut value = err.body();
-                if let Some(object) = value.as_object_mut() {
-                    object.insert("file".into(), json!(name));
-                    object.insert("state".into(), json!("error"));
-                }
-                value
-            }
+        reports.push(match verdict {
+            Ok(report) => BatchItem::Verified {
+                file: name,
+                answer: answer(report, kind),
+            },
+            Err(err) => BatchItem::Failed {
+                file: name,
+                state: "error".into(),
+                error: err.detail(),
+            },
         });
     }
-    Ok(Json(json!({ "reports": reports })))
+    Ok(Json(BatchAnswer { reports }))
 }
 
-async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+/// Alive.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        trust_anchors: None,
+    })
 }
 
-async fn readyz(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({ "status": "ready", "trust_anchors": state.trust_anchors }))
+/// Ready: the trust list is loaded and the verifier built.
+#[utoipa::path(get, path = "/readyz", responses((status = 200, body = Health)))]
+pub async fn readyz(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ready".into(),
+        trust_anchors: Some(state.trust_anchors),
+    })
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// Prometheus metrics (text exposition format); every name starts `hallmark_`.
+#[utoipa::path(get, path = "/metrics", responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
+    )
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", responses((status = 200, content_type = "application/json", body = Object)))]
+pub async fn openapi_json() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::document_json(),
+    )
+}
+
+/// A page that shows this document (no scripts from elsewhere).
+pub async fn docs() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        crate::openapi::DOCS_PAGE,
     )
 }
 

@@ -3,7 +3,26 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for machines and for people.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable code: `empty_body`, `unknown_kind`, `bad_body`, `bad_multipart`,
+    /// `body_too_large`, `unsupported_media_type`, `wrong_format`, `damaged_media`,
+    /// `unreadable_credentials`, `timeout`, `shutting_down`, `not_found`, `internal`.
+    pub code: String,
+    /// Words for people.
+    pub message: String,
+}
 
 /// An answer other than a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +63,19 @@ impl ApiError {
         ApiError::new(status, code, err.to_string())
     }
 
+    /// What went wrong, as it appears in bodies.
+    pub fn detail(&self) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code.into(),
+            message: self.message.clone(),
+        }
+    }
+
     /// The JSON body.
-    pub fn body(&self) -> serde_json::Value {
-        json!({ "error": { "code": self.code, "message": self.message } })
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.detail(),
+        }
     }
 }
 

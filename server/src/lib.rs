@@ -30,6 +30,7 @@ mod app;
 mod config;
 mod error;
 mod metrics;
+mod openapi;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -40,10 +41,13 @@ use hallmark::{TrustAnchors, Verifier};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-pub use app::AppState;
+pub use app::{
+    AppState, BatchAnswer, BatchItem, BatchUpload, Health, Upload, VerifyAnswer, VerifyQuery,
+};
 pub use config::{Config, ConfigError};
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use metrics::Metrics;
+pub use openapi::ApiDoc;
 
 /// How long in-flight requests may run on after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);

@@ -36,6 +36,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The verdict on a file's Content Credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     /// Intact, and the signer chains to one of the caller's trust anchors.
@@ -69,6 +70,7 @@ impl State {
 
 /// Whether a validation status reports success, information, or failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum StatusKind {
     /// A check that passed.
@@ -81,6 +83,7 @@ pub enum StatusKind {
 
 /// One validation status, as the C2PA engine reported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Status {
     /// The C2PA status code, e.g. `assertion.dataHash.mismatch`.
     pub code: String,
@@ -99,6 +102,7 @@ pub struct Status {
 
 /// Who signed, read from the signer's X.509 certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignerInfo {
     /// Subject common name.
     pub common_name: Option<String>,
@@ -118,6 +122,7 @@ pub struct SignerInfo {
 
 /// One action recorded in the manifest (`c2pa.created`, `c2pa.opened`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Action {
     /// The action label.
     pub action: String,
@@ -134,6 +139,7 @@ pub struct Action {
 
 /// One ingredient of the active manifest (a parent or component work).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ingredient {
     /// The ingredient's title.
     pub title: Option<String>,
@@ -147,6 +153,7 @@ pub struct Ingredient {
 
 /// The answer to "may this file be used for KIND?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Answer {
     /// The creator allowed it, in intact credentials.
@@ -176,6 +183,7 @@ impl Answer {
 
 /// Everything verification found out about one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     /// The version of this shape ([`SCHEMA_VERSION`]).
     pub schema_version: u32,

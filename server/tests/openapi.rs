@@ -1,0 +1,142 @@
+//! The service's OpenAPI document: valid OpenAPI 3, true to what the
+//! service answers, and a property-based API fuzz (schemathesis) against it
+//! finds no server error.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+/// The Python of the oracle venv that `tests/run.sh` installs.
+fn python() -> PathBuf {
+    let python = std::env::var_os("HALLMARK_ORACLE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/oracles/venv/bin/python")
+        });
+    assert!(
+        python.exists(),
+        "the Python oracles are not installed at {}: run `bash tests/run.sh`, which installs them",
+        python.display()
+    );
+    python
+}
+
+fn run_python(script: &str, args: &[&str]) -> String {
+    let output = Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{text}");
+    text
+}
+
+#[test]
+fn the_document_is_valid_openapi_and_describes_real_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Running::start(config(&dir, 64 << 20), None);
+    let (status, document) = get_text(&server.url("/openapi.json"));
+    assert_eq!(status, 200);
+    let spec: Value = serde_json::from_str(&document).unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/v1/verify",
+        "/v1/verify/batch",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "{path} is documented");
+    }
+    let spec_file = dir.path().join("openapi.json");
+    std::fs::write(&spec_file, &document).unwrap();
+
+    // Real answers: trusted, none, with may_use, an error, a batch.
+    let (_, trusted) = post(
+        &server.url("/v1/verify?for=ai_training"),
+        "image/jpeg",
+        &signed("sample.jpg"),
+    );
+    let (_, none) = post(&server.url("/v1/verify"), "image/png", &media("sample.png"));
+    let (_, error) = post(&server.url("/v1/verify"), "text/plain", b"hello");
+    let answers = serde_json::json!([
+        ["VerifyAnswer", trusted],
+        ["VerifyAnswer", none],
+        ["ErrorBody", error],
+    ]);
+    let answers_file = dir.path().join("answers.json");
+    std::fs::write(&answers_file, answers.to_string()).unwrap();
+
+    let script = r##"
+import json, sys
+from openapi_spec_validator import validate
+from openapi_schema_validator import OAS31Validator
+spec = json.load(open(sys.argv[1]))
+validate(spec)
+for name, answer in json.load(open(sys.argv[2])):
+    OAS31Validator({"$ref": "#/components/schemas/" + name, "components": spec["components"]}).validate(answer)
+    # Nothing undocumented: every field of the answer is in the schema.
+    schema = spec["components"]["schemas"][name]
+    props = set(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        ref = part.get("$ref", "").split("/")[-1]
+        props |= set(spec["components"]["schemas"].get(ref, part).get("properties", {}))
+    extra = set(answer) - props
+    assert not extra, (name, extra)
+print("ok")
+"##;
+    let out = run_python(
+        script,
+        &[spec_file.to_str().unwrap(), answers_file.to_str().unwrap()],
+    );
+    assert!(out.trim_end().ends_with("ok"), "{out}");
+}
+
+#[test]
+fn schemathesis_finds_no_server_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Running::start(config(&dir, 1 << 20), None);
+    let venv_bin = python().parent().unwrap().to_path_buf();
+    let output = Command::new(venv_bin.join("schemathesis"))
+        .args(["run", &server.url("/openapi.json")])
+        .args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance",
+        ])
+        .args([
+            "--max-examples",
+            "60",
+            "--seed",
+            "20261125",
+            "--workers",
+            "2",
+        ])
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .output()
+        .expect("schemathesis runs (installed by tests/run.sh)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("passed"), "{text}");
+    eprintln!(
+        "{}",
+        text.lines()
+            .filter(|l| l.contains("generated") || l.contains("Tested"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

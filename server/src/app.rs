@@ -41,7 +41,7 @@ pub enum BatchItem {
         file: String,
         /// Its report.
         #[serde(flatten)]
-        answer: VerifyAnswer,
+        answer: Box<VerifyAnswer>,
     },
     /// The part could not be verified.
     Failed {
@@ -446,7 +446,7 @@ pub async fn verify_batch(
         reports.push(match verdict {
             Ok(report) => BatchItem::Verified {
                 file: name,
-                answer: answer(report, kind),
+                answer: Box::new(answer(report, kind)),
             },
             Err(err) => BatchItem::Failed {
                 file: name,

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use hallmark::credentials::{Identity, IssuedCredentials, SigningCredentials, Validity, issue};
+use hallmark::credentials::SigningCredentials;
 use hallmark::sign::{SignOptions, sign_stream};
 use hallmark::{MediaFormat, TrainingPolicy};
-use hallmark_server::{Config, Service};
+use hallmark_server::Config;
 use serde_json::Value;
 
 mod common;

@@ -1,7 +1,8 @@
 //! Make the inputs of `bench/compare.sh`: `make-inputs DIR SEED_MP4`.
 //!
-//! Writes WAV files of 10 MB, 200 MB and 1 GB, an MP4 of 200 MB and 1 GB, a
-//! 20 MB JPEG, and 1,000 small JPEGs in `DIR/jpegs/`. Existing files are kept.
+//! Writes WAV files of 10 MB, 200 MB and 1 GB, MP4s of 10 MB, 200 MB and 1 GB,
+//! JPEGs of 20 MB, 2 MB and 1 MB, and 1,000 small JPEGs in `DIR/jpegs/`.
+//! Existing files are kept.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +45,7 @@ fn main() -> std::io::Result<()> {
     }
     make(dir.join("jpeg-20M.jpg"), |p| write_jpeg(p, 4000, 3000, 7))?;
     make(dir.join("jpeg-2M.jpg"), |p| write_jpeg(p, 1200, 900, 8))?;
+    make(dir.join("jpeg-1M.jpg"), |p| write_jpeg(p, 840, 640, 9))?;
     for i in 0..1000u64 {
         make(dir.join(format!("jpegs/img{i:04}.jpg")), |p| {
             write_jpeg(p, 320, 240, 100 + i)

@@ -1,6 +1,7 @@
-//! The service's OpenAPI document: valid OpenAPI 3, true to what the
-//! service answers, and a property-based API fuzz (schemathesis) against it
-//! finds no server error.
+//! The service against independent Python tools: files signed by
+//! c2pa-python verify through it; its OpenAPI document is valid OpenAPI 3
+//! and true to what it answers; and a property-based API fuzz (schemathesis)
+//! against it finds no server error.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -139,4 +140,56 @@ fn schemathesis_finds_no_server_error() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn files_signed_by_c2pa_python_verify_through_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let oracle = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/oracle/python/oracle.py");
+    let oracle_json = |args: &[&std::ffi::OsStr]| -> Value {
+        let output = Command::new(python())
+            .arg(&oracle)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let ca = oracle_json(&["make-ca".as_ref(), dir.path().join("ca").as_os_str()]);
+    let path = |key: &str| PathBuf::from(ca[key].as_str().unwrap());
+    let mut config = config(&dir, 64 << 20);
+    config.trust.push(path("ca"));
+    let server = Running::start(config, None);
+    let media_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/media");
+    for (name, mime) in [
+        ("sample.jpg", "image/jpeg"),
+        ("sample.png", "image/png"),
+        ("sample.mp4", "video/mp4"),
+        ("sample.wav", "audio/wav"),
+    ] {
+        let output = dir.path().join(format!("python-{name}"));
+        oracle_json(&[
+            "sign".as_ref(),
+            media_dir.join(name).as_os_str(),
+            output.as_os_str(),
+            "--chain".as_ref(),
+            path("chain").as_os_str(),
+            "--key".as_ref(),
+            path("key").as_os_str(),
+        ]);
+        let (status, report) = post(
+            &server.url("/v1/verify?for=ai_training"),
+            mime,
+            &std::fs::read(&output).unwrap(),
+        );
+        assert_eq!(status, 200, "{name}: {report}");
+        assert_eq!(report["state"], "trusted", "{name}: {report}");
+        assert_eq!(report["may_use"], "notAllowed", "{name}");
+        assert_eq!(report["policy_label"], "cawg.training-mining", "{name}");
+        assert_eq!(report["signer"]["common_name"], "Oracle Signer", "{name}");
+    }
 }

@@ -333,14 +333,7 @@ pub async fn verify_one(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
-    // A declared length over the limit is refused before any of the body is read.
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > state.max_body_bytes as u64) {
-        return Err(too_large(state.max_body_bytes));
-    }
+    refuse_declared_too_large(&headers, state.max_body_bytes)?;
     let kind = parse_kind(query.for_kind.as_deref())?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -355,6 +348,19 @@ pub async fn verify_one(
     let mut response = Json(answer(report, kind)).into_response();
     response.extensions_mut().insert(verified);
     Ok(response)
+}
+
+/// A body whose declared length is over the limit is refused before any of
+/// it is read.
+fn refuse_declared_too_large(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > limit as u64 => Err(too_large(limit)),
+        _ => Ok(()),
+    }
 }
 
 fn too_large(limit: usize) -> ApiError {
@@ -383,13 +389,7 @@ pub async fn verify_batch(
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<BatchAnswer>, ApiError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > state.max_body_bytes as u64) {
-        return Err(too_large(state.max_body_bytes));
-    }
+    refuse_declared_too_large(&headers, state.max_body_bytes)?;
     let kind = parse_kind(query.for_kind.as_deref())?;
     let mut multipart = multipart
         .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", r.body_text()))?;

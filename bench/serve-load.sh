@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 WORK="$ROOT/target/bench/serve"
 SCALE="${REQUESTS:-1}"
-OHA_VERSION="1.14.0"
+OHA_VERSION="1.16.0"
 say() { printf '==> %s\n' "$*" >&2; }
 
 if ! oha --version 2>/dev/null | grep -q "$OHA_VERSION"; then

@@ -235,10 +235,17 @@ impl Use {
         }
     }
 
-    fn from_value(value: &Value) -> Use {
-        serde_json::from_value::<Entry>(value.clone())
-            .map(Use::from_entry)
-            .unwrap_or_default()
+    /// An entry's statement; `None` when it cannot be read (not an entry, or
+    /// a `use` value the specification does not define). `null` says nothing.
+    fn read(value: &Value) -> Option<Use> {
+        if value.is_null() {
+            return Some(Use::Unspecified);
+        }
+        let entry = serde_json::from_value::<Entry>(value.clone()).ok()?;
+        match entry.use_.as_str() {
+            "allowed" | "notAllowed" | "constrained" => Some(Use::from_entry(entry)),
+            _ => None,
+        }
     }
 }
 
@@ -315,14 +322,50 @@ impl TrainingPolicy {
     /// Read a policy from the data of a training-mining assertion (either label).
     ///
     /// Returns `None` when the data has no `entries` object. Entries for kinds
-    /// hallmark does not know are ignored; an entry with a `use` value the
-    /// specification does not define counts as unspecified.
+    /// hallmark does not know are ignored. Statements about the same kind
+    /// (under both prefixes) combine, the more restrictive winning; a
+    /// statement hallmark cannot read (a `use` value the specification does
+    /// not define) counts as unspecified, and keeps the kind from reading as
+    /// allowed: it might have said otherwise.
     pub fn from_assertion_data(data: &Value) -> Option<Self> {
-        let entries = data.get("entries")?.as_object()?;
-        let mut policy = Self::default();
-        for (key, value) in entries {
-            if let Some(kind) = Kind::from_entry_key(key) {
-                policy.combine(kind, Use::from_value(value));
+        data.get("entries")?.as_object()?;
+        Self::from_assertions([Some(data)])
+    }
+
+    /// Read the policy of a manifest from the data of each of its
+    /// training-mining assertions (`None` for one whose data cannot be read
+    /// at all). Everything said about a kind combines as in
+    /// [`TrainingPolicy::from_assertion_data`]; an unreadable assertion, or one
+    /// without entries, keeps every kind from reading as allowed. `None` when
+    /// there are no assertions.
+    pub fn from_assertions<'a>(
+        assertions: impl IntoIterator<Item = Option<&'a Value>>,
+    ) -> Option<Self> {
+        let mut policy: Option<Self> = None;
+        let mut doubtful = [false; 4];
+        for data in assertions {
+            let policy = policy.get_or_insert_with(Self::default);
+            let Some(entries) = data
+                .and_then(|d| d.get("entries"))
+                .and_then(Value::as_object)
+            else {
+                doubtful = [true; 4];
+                continue;
+            };
+            for (key, value) in entries {
+                let Some(kind) = Kind::from_entry_key(key) else {
+                    continue;
+                };
+                match Use::read(value) {
+                    Some(value) => policy.combine(kind, value),
+                    None => doubtful[kind as usize] = true,
+                }
+            }
+        }
+        let mut policy = policy?;
+        for kind in Kind::ALL {
+            if doubtful[kind as usize] && *policy.get(kind) == Use::Allowed {
+                policy.set(kind, Use::Unspecified);
             }
         }
         Some(policy)
@@ -437,5 +480,29 @@ mod tests {
         assert_eq!("ai-training".parse::<Kind>(), Ok(Kind::AiTraining));
         assert_eq!("DATA_MINING".parse::<Kind>(), Ok(Kind::DataMining));
         assert!("training".parse::<Kind>().is_err());
+    }
+
+    #[test]
+    fn a_statement_that_cannot_be_read_keeps_a_kind_from_reading_as_allowed() {
+        // Found by fuzzing: the older prefix says allowed, the newer an undefined value.
+        let data = json!({"entries": {
+            "c2pa.ai_training": {"use": "allowed"},
+            "cawg.ai_training": {"use": "n!ask"},
+            "cawg.ai_inference": {"use": "allowed"},
+            "cawg.data_mining": null,
+        }});
+        let policy = TrainingPolicy::from_assertion_data(&data).unwrap();
+        assert_eq!(policy.ai_training, Use::Unspecified);
+        assert_eq!(policy.ai_inference, Use::Allowed);
+        assert_eq!(policy.data_mining, Use::Unspecified);
+        // Across assertions too, and an assertion that is not a policy at all
+        // keeps every kind from reading as allowed.
+        let allowed = json!({"entries": {"cawg.ai_inference": {"use": "allowed"}}});
+        let odd = json!({"entries": {"cawg.ai_inference": {"use": "maybe"}}});
+        let both = TrainingPolicy::from_assertions([Some(&allowed), Some(&odd)]).unwrap();
+        assert_eq!(both.ai_inference, Use::Unspecified);
+        let broken = TrainingPolicy::from_assertions([Some(&allowed), None]).unwrap();
+        assert_eq!(broken.ai_inference, Use::Unspecified);
+        assert_eq!(TrainingPolicy::from_assertions(std::iter::empty()), None);
     }
 }

@@ -465,32 +465,24 @@ fn claim_generator(manifest: &c2pa::Manifest) -> Option<String> {
 }
 
 /// The policy of every training-mining assertion in the manifest, combined
-/// so that a contradicting second assertion can only narrow what is allowed.
+/// so that a contradicting second assertion can only narrow what is allowed
+/// ([`TrainingPolicy::from_assertions`]), and the label it was read under
+/// (`cawg.training-mining` when both are present).
 fn training_policy(manifest: &c2pa::Manifest) -> Option<(TrainingPolicy, String)> {
-    let mut found: Option<(TrainingPolicy, String)> = None;
+    let mut label = None;
+    let mut values = Vec::new();
     for assertion in manifest.assertions() {
-        let label = assertion.label();
-        if label != policy::LABEL && label != policy::LEGACY_LABEL {
+        let this = assertion.label();
+        if this != policy::LABEL && this != policy::LEGACY_LABEL {
             continue;
         }
-        let Some(read) = assertion
-            .value()
-            .ok()
-            .and_then(TrainingPolicy::from_assertion_data)
-        else {
-            continue;
-        };
-        match &mut found {
-            Some((combined, first_label)) => {
-                combined.merge_restrictive(&read);
-                if label == policy::LABEL {
-                    *first_label = label.to_owned();
-                }
-            }
-            None => found = Some((read, label.to_owned())),
+        if label.is_none() || this == policy::LABEL {
+            label = Some(this.to_owned());
         }
+        values.push(assertion.value().ok());
     }
-    found
+    let policy = TrainingPolicy::from_assertions(values)?;
+    Some((policy, label?))
 }
 
 fn actions(manifest: &c2pa::Manifest) -> Vec<Action> {

@@ -196,8 +196,12 @@ async function extension(corpusDir, artifacts) {
 
     const pem = await readFile(path.join(corpusDir, "anchors/example-ca.pem"), "utf8");
     await worker.evaluate((anchors) => chrome.storage.local.set({ trustAnchors: anchors }), [pem]);
-    await page.waitForFunction(() => document.getElementById("signed")?.dataset.hallmarkState === "trusted",
-      null, { timeout: 60_000 });
+    // The new anchors make the page check every image again: wait until the
+    // signed one is trusted and every image has its state back.
+    await page.waitForFunction(
+      (n) => document.getElementById("signed")?.dataset.hallmarkState === "trusted"
+        && document.querySelectorAll("img[data-hallmark-state]").length === n,
+      images.length, { timeout: 60_000 });
     const after = await extensionImages(page);
 
     // What the context menu's "Check content credentials" does.

@@ -143,11 +143,7 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
             _ => "other",
         });
     let method = request.method().clone();
-    let bytes = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let bytes = declared_length(request.headers());
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
@@ -350,16 +346,28 @@ pub async fn verify_one(
     Ok(response)
 }
 
+/// The body length a request declares (`Content-Length`), if any.
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+}
+
 /// A body whose declared length is over the limit is refused before any of
 /// it is read.
 fn refuse_declared_too_large(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    match declared {
+    match declared_length(headers) {
         Some(len) if len > limit as u64 => Err(too_large(limit)),
         _ => Ok(()),
+    }
+}
+
+/// A multipart stream that cannot be read: too large, or malformed.
+fn multipart_error(e: &axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
+    match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(limit),
+        _ => ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", e.body_text()),
     }
 }
 
@@ -399,16 +407,7 @@ pub async fn verify_batch(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(too_large(state.max_body_bytes));
-            }
-            Err(e) => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_multipart",
-                    e.body_text(),
-                ));
-            }
+            Err(e) => return Err(multipart_error(&e, state.max_body_bytes)),
         };
         index += 1;
         let name = field
@@ -422,16 +421,7 @@ pub async fn verify_batch(
         let content_type = field.content_type().map(str::to_owned);
         let bytes = match field.bytes().await {
             Ok(bytes) => bytes,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(too_large(state.max_body_bytes));
-            }
-            Err(e) => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_multipart",
-                    e.body_text(),
-                ));
-            }
+            Err(e) => return Err(multipart_error(&e, state.max_body_bytes)),
         };
         let format = match content_type.as_deref() {
             Some("application/octet-stream") | None => {

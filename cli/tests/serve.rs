@@ -32,11 +32,11 @@ fn the_readme_service_example_answers_and_stops_on_sigterm() {
     let signed = dir.path().join("signed.jpg");
     hallmark()
         .args(["sign", "--credentials"])
-        .arg(root().join("keys-example"))
+        .arg(example_credentials(dir.path()))
         .arg(media("sample.jpg"))
         .arg("-o")
         .arg(&signed)
-        .env("HALLMARK_PASSPHRASE", "hallmark-example")
+        .env("HALLMARK_PASSPHRASE", EXAMPLE_PASSPHRASE)
         .assert()
         .success();
     std::fs::copy(media("sample.png"), dir.path().join("photo.png")).unwrap();

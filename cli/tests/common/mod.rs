@@ -7,6 +7,10 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "../../../tests/shared/example_credentials.rs"]
+mod example_credentials;
+pub use example_credentials::{EXAMPLE_PASSPHRASE, example_credentials};
+
 /// The passphrase test credentials are made with.
 pub const PASS: &str = "test passphrase";
 

@@ -75,23 +75,9 @@ pub fn ts_oracle() -> Command {
     command
 }
 
-/// A copy of keys-example in `dir` with the key files made private, as git does not keep modes.
-pub fn example_credentials(dir: &Path) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let target = dir.join("keys-example");
-    std::fs::create_dir_all(&target).unwrap();
-    for name in ["ca.pem", "chain.pem", "signer.key", "ca.key"] {
-        let to = target.join(name);
-        std::fs::copy(workspace().join("keys-example").join(name), &to).unwrap();
-        if name.ends_with(".key") {
-            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
-        }
-    }
-    target
-}
-
-/// The example credentials' passphrase (published in keys-example/README.md).
-pub const EXAMPLE_PASSPHRASE: &str = "hallmark-example";
+#[path = "../../shared/example_credentials.rs"]
+mod example_credentials;
+pub use example_credentials::{EXAMPLE_PASSPHRASE, example_credentials};
 
 /// A CA and signer made by the Python oracle with `cryptography`.
 pub struct OracleCa {

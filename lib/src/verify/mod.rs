@@ -234,23 +234,28 @@ impl Verifier {
                 .seek(SeekFrom::Start(0))
                 .map_err(|e| Error::io(name, "cannot read", e))?;
         }
-        match manifest {
-            Some(manifest) => crate::guard::check_store(name, manifest)?,
+        // The store is taken out of the file once, checked by the guards
+        // before any of it reaches the engine's decoder, and handed to the
+        // engine as it is, which then only hashes the file against it.
+        let extracted;
+        let store = match manifest {
+            Some(manifest) => Some(manifest),
             None => {
-                // The engine extracts the store again; this look first costs
-                // little beside the signature checks, and keeps hostile CBOR
-                // from ever reaching its decoder.
-                if let Ok(store) = c2pa::jumbf_io::load_jumbf_from_stream(mime, &mut stream) {
-                    crate::guard::check_store(name, &store)?;
-                }
+                extracted = c2pa::jumbf_io::load_jumbf_from_stream(mime, &mut stream).ok();
                 stream
                     .seek(SeekFrom::Start(0))
                     .map_err(|e| Error::io(name, "cannot read", e))?;
+                extracted.as_deref()
             }
+        };
+        if let Some(store) = store {
+            crate::guard::check_store(name, store)?;
         }
         let reader = Reader::from_shared_context(&self.context);
-        let reader = match manifest {
-            Some(manifest) => reader.with_manifest_data_and_stream(manifest, mime, stream),
+        let reader = match store {
+            Some(store) => reader.with_manifest_data_and_stream(store, mime, stream),
+            // Nothing embedded that the container reader could find: the
+            // engine looks again and says what it makes of the file.
             None => reader.with_stream(mime, stream),
         };
         tracing::debug!(file = name, format = format.name(), "read credentials");

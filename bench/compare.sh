@@ -11,13 +11,8 @@ WORK="$ROOT/target/bench"
 INPUTS="$WORK/inputs"
 RUNS="${RUNS:-5}"
 
-say() { printf '==> %s\n' "$*" >&2; }
-apt_install() {
-    local sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@"
-}
+# shellcheck source=../scripts/common.sh
+source "$ROOT/scripts/common.sh"
 
 [ -x /usr/bin/time ] || apt_install time
 command -v python3 >/dev/null || apt_install python3

@@ -11,7 +11,8 @@ cd "$ROOT"
 WORK="$ROOT/target/bench/serve"
 SCALE="${REQUESTS:-1}"
 OHA_VERSION="1.16.0"
-say() { printf '==> %s\n' "$*" >&2; }
+# shellcheck source=../scripts/common.sh
+source "$ROOT/scripts/common.sh"
 
 if ! oha --version 2>/dev/null | grep -q "$OHA_VERSION"; then
     say "installing oha $OHA_VERSION"

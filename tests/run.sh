@@ -18,21 +18,8 @@ cd "$ROOT"
 # A one-off run on a clean clone (CI) gains nothing from incremental caches, and they take disk.
 [ -n "${CI:-}" ] && export CARGO_INCREMENTAL=0
 
-say() { printf '\n==> %s\n' "$*" >&2; }
-
-# Install Debian packages that are missing (as root, or through sudo).
-apt_install() {
-    local missing=()
-    for pkg in "$@"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    say "installing Debian packages: ${missing[*]}"
-    local sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
+# shellcheck source=../scripts/common.sh
+source "$ROOT/scripts/common.sh"
 
 # A stamp records the hash of the file that defines an installation, so it is redone only when that changes.
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$(sha256sum "$2" | cut -d' ' -f1)" ]; }

@@ -15,14 +15,8 @@ FINAL_PKG="$WASM_DIR/pkg"
 PKG="$WASM_DIR/pkg.build"
 BUDGET=$((1536 * 1024))   # 1.5 MiB, gzip -9
 
-say() { printf '==> %s\n' "$*" >&2; }
-
-apt_install() {
-    local sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@"
-}
+# shellcheck source=../scripts/common.sh
+source "$WASM_DIR/../scripts/common.sh"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "installing the wasm32-unknown-unknown target"

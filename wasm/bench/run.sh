@@ -19,21 +19,14 @@ RAW="$OUT/raw"          # unsigned inputs, made once
 INPUTS="$OUT/inputs"    # signed inputs + the example CA, served to the pages
 BUILD="$OUT/build"      # what the pages load for c2pa-web and c2pa-ts
 
-say() { printf '==> %s\n' "$*" >&2; }
-
-APT_UPDATED=
-apt_install() {
-    local sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-    if [ -z "$APT_UPDATED" ]; then "${sudo[@]}" apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@"
-}
+# shellcheck source=../../scripts/common.sh
+source "$ROOT/scripts/common.sh"
 
 # --- tools ---------------------------------------------------------------------
 command -v cargo >/dev/null || { echo "cargo (Rust) is needed to build the hallmark CLI" >&2; exit 1; }
-if ! command -v npm >/dev/null || ! command -v node >/dev/null; then say "installing nodejs and npm"; apt_install nodejs npm; fi
-if [ ! -x /usr/bin/chromium ]; then say "installing chromium"; apt_install chromium; fi
-if ! command -v ffmpeg >/dev/null; then say "installing ffmpeg"; apt_install ffmpeg; fi
+command -v npm >/dev/null && command -v node >/dev/null || apt_install nodejs npm
+[ -x /usr/bin/chromium ] || apt_install chromium
+command -v ffmpeg >/dev/null || apt_install ffmpeg
 command -v gzip >/dev/null || apt_install gzip
 
 # --- hallmark-wasm -------------------------------------------------------------

@@ -1,0 +1,24 @@
+# Shell helpers shared by hallmark's scripts (tests/run.sh, wasm/build.sh, the
+# benchmarks). Source it; it defines functions only.
+
+# A progress line on stderr.
+say() { printf '==> %s\n' "$*" >&2; }
+
+# Install the Debian packages among "$@" that are missing, as root or through
+# sudo; the package lists are refreshed at most once per script run.
+HALLMARK_APT_UPDATED=
+apt_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    if [ -z "$HALLMARK_APT_UPDATED" ]; then
+        "${sudo[@]}" apt-get update -qq
+        HALLMARK_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}

@@ -8,12 +8,12 @@
 // worthless), after printing what it found.
 
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, serve } from "../tests/local-browser.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PKG = path.resolve(HERE, "../pkg");
@@ -24,11 +24,6 @@ if (!BUILD || !INPUTS) {
 }
 const OUT = path.dirname(BUILD);
 
-const CHROMIUM = process.env.HALLMARK_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 5);
 const VERIFY_RUNS = Number(process.env.BENCH_VERIFY_RUNS ?? 7);
 // With BENCH_TRUST_ANCHORS=1 hallmark and c2pa-web are given the example CA as a
@@ -59,33 +54,6 @@ const INPUT_FILES = [
   { key: "jpeg", file: "photo.jpg", mime: "image/jpeg", label: "1 MB JPEG" },
   { key: "mp4", file: "video.mp4", mime: "video/mp4", label: "50 MB MP4" },
 ];
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
-  ".wasm": "application/wasm", ".jpg": "image/jpeg", ".mp4": "video/mp4", ".pem": "text/plain",
-};
-
-/** Serve `mounts` ({ "/prefix/": dir }) on 127.0.0.1 with an ephemeral port, never cached. */
-async function serve(mounts) {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, "http://localhost");
-    const mount = Object.keys(mounts).find((m) => url.pathname.startsWith(m));
-    if (!mount) { res.writeHead(404).end(); return; }
-    const file = path.join(mounts[mount], decodeURIComponent(url.pathname.slice(mount.length)));
-    if (!file.startsWith(mounts[mount])) { res.writeHead(403).end(); return; }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        "content-type": TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
-        "cache-control": "no-store",
-      }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
-}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -6,54 +6,15 @@
 //   node browser.mjs extension CORPUS_DIR ARTIFACTS_DIR
 // A browser that cannot start is an error (exit 1), never a skip.
 
-import { createServer } from "node:http";
-import { readFile, stat, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, serve } from "./local-browser.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WASM = path.resolve(HERE, "..");
-const CHROMIUM = process.env.HALLMARK_CHROMIUM ?? "/usr/bin/chromium";
-// Flags for a sandboxed CI machine with no network (see the README's test notes).
-const ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
-  ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm",
-  ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-  ".webp": "image/webp", ".svg": "image/svg+xml", ".pem": "text/plain", ".txt": "text/plain",
-};
-
-/** Serve `mounts` ({ "/prefix/": dir }) on 127.0.0.1 with an ephemeral port. */
-export async function serve(mounts) {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, "http://localhost");
-    const mount = Object.keys(mounts).find((m) => url.pathname.startsWith(m));
-    if (!mount) { res.writeHead(404).end(); return; }
-    const file = path.join(mounts[mount], decodeURIComponent(url.pathname.slice(mount.length)));
-    if (!file.startsWith(mounts[mount])) { res.writeHead(403).end(); return; }
-    try {
-      const info = await stat(file);
-      const target = info.isDirectory() ? path.join(file, "index.html") : file;
-      const body = await readFile(target);
-      res.writeHead(200, {
-        "content-type": TYPES[path.extname(target).toLowerCase()] ?? "application/octet-stream",
-        "cache-control": "no-store",
-        "access-control-allow-origin": "*",
-      }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
-}
-
 async function launch() {
   try {
     return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });

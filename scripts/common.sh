@@ -1,8 +1,8 @@
 # Shell helpers shared by hallmark's scripts (tests/run.sh, wasm/build.sh, the
 # benchmarks). Source it; it defines functions only.
 
-# A progress line on stderr.
-say() { printf '==> %s\n' "$*" >&2; }
+# A progress line on stderr, with the minutes and seconds since the script started.
+say() { printf '==> [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
 # Install the Debian packages among "$@" that are missing, as root or through
 # sudo; the package lists are refreshed at most once per script run.

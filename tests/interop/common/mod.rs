@@ -77,6 +77,7 @@ pub fn ts_oracle() -> Command {
 
 #[path = "../../shared/example_credentials.rs"]
 mod example_credentials;
+#[allow(unused_imports)] // not every suite signs with the example keys
 pub use example_credentials::{EXAMPLE_PASSPHRASE, example_credentials};
 
 /// A CA and signer made by the Python oracle with `cryptography`.

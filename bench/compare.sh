@@ -31,9 +31,7 @@ HALLMARK="$ROOT/target/release/hallmark"
 say "making inputs in $INPUTS (kept between runs)"
 "$ROOT/target/release/make-inputs" "$INPUTS" tests/fixtures/media/sample.mp4
 
-mkdir -p "$WORK/creds"
-cp keys-example/*.pem keys-example/*.key "$WORK/creds/"
-chmod 600 "$WORK"/creds/*.key
+example_keys_copy "$WORK/creds"
 export HALLMARK_PASSPHRASE=hallmark-example
 if [ ! -f "$WORK/signed/.done" ]; then
     say "signing the inputs the verify measurements read"

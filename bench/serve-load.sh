@@ -23,10 +23,7 @@ cargo build --quiet --release --locked -p hallmark-cli -p hallmark-bench --bin h
 HALLMARK="$ROOT/target/release/hallmark"
 "$ROOT/target/release/make-inputs" "$ROOT/target/bench/inputs" tests/fixtures/media/sample.mp4
 
-mkdir -p "$WORK/creds"
-# A private copy of the example keys: git does not keep file modes, and hallmark refuses open keys.
-cp keys-example/*.pem keys-example/*.key "$WORK/creds/"
-chmod 600 "$WORK"/creds/*.key
+example_keys_copy "$WORK/creds"
 FILE="$WORK/signed-1M.jpg"
 [ -f "$FILE" ] || HALLMARK_PASSPHRASE=hallmark-example "$HALLMARK" sign --credentials "$WORK/creds" \
     "$ROOT/target/bench/inputs/jpeg-1M.jpg" -o "$FILE" >/dev/null

@@ -8,14 +8,15 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 corpus="$here/corpus"
 media="$root/tests/fixtures/media"
+# shellcheck source=../scripts/common.sh
+source "$root/scripts/common.sh"
 
 cargo build --quiet --release --locked -p hallmark-cli --manifest-path "$root/Cargo.toml"
 hallmark="$root/target/release/hallmark"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 signed="$scratch/signed"
-# A private copy of the example keys: git does not keep file modes, and hallmark refuses open keys.
-mkdir -p "$scratch/creds" && cp "$root"/keys-example/*.{pem,key} "$scratch/creds/" && chmod 600 "$scratch"/creds/*.key
+example_keys_copy "$scratch/creds"
 HALLMARK_PASSPHRASE=hallmark-example "$hallmark" sign --credentials "$scratch/creds" \
     -o "$signed/" "$media"/sample.{jpg,png,wav,avi,mp4,mov,m4a,heic,avif,webp,gif,tif,svg,mp3,flac,jxl,dng} >/dev/null
 

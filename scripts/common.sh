@@ -22,3 +22,14 @@ apt_install() {
     fi
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
+
+# Copy the public example credentials (keys-example/) into the folder $1 with
+# the key files private: git does not keep file modes, and hallmark refuses a
+# private key that other users can read. Their passphrase: hallmark-example.
+example_keys_copy() {
+    local root
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    install -d -m 700 "$1"
+    cp "$root"/keys-example/*.pem "$root"/keys-example/*.key "$1/"
+    chmod 600 "$1"/*.key
+}

@@ -67,14 +67,8 @@ make_raw() { # OUT ARGS...
 make_raw "$RAW/photo.jpg" "${JPEG_ARGS[@]}"
 make_raw "$RAW/video.mp4" "${MP4_ARGS[@]}"
 
-# The example credentials, with private key files as hallmark demands.
 CREDS="$OUT/credentials"
-if ! cmp -s "$ROOT/keys-example/chain.pem" "$CREDS/chain.pem" 2>/dev/null; then
-    rm -rf "$CREDS"
-    install -d -m 700 "$CREDS"
-    cp "$ROOT/keys-example/"*.pem "$ROOT/keys-example/"*.key "$CREDS/"
-fi
-chmod 600 "$CREDS/"*.key
+example_keys_copy "$CREDS"
 cp "$CREDS/ca.pem" "$INPUTS/ca.pem"
 
 sign() { # IN OUT: re-signed when missing or older than its input or the CLI

@@ -106,6 +106,17 @@ pub enum Error {
         existing: String,
     },
 
+    /// A folder chosen for new credentials already holds other things.
+    #[error(
+        "{folder}: is not empty (it holds {found}); choose a new or empty folder for credentials"
+    )]
+    FolderNotEmpty {
+        /// The folder.
+        folder: String,
+        /// The first entry found there.
+        found: String,
+    },
+
     /// A private key could not be decrypted with the passphrase given.
     #[error("wrong passphrase for {file}")]
     WrongPassphrase {

@@ -81,8 +81,11 @@ impl CredentialsFolder {
     /// Issue fresh credentials for `identity` and store them here, keys
     /// encrypted with `passphrase`.
     ///
-    /// The folder is created (mode 0700) if needed; a folder that already
-    /// holds any credential file is refused, so nothing is ever replaced.
+    /// The folder is created (mode 0700) if needed. A folder that already
+    /// holds any credential file is refused, so nothing is ever replaced, and
+    /// so is one holding anything else but earlier credentials moved aside
+    /// (`replaced-…`): keys do not belong among other files. An existing
+    /// empty folder is used and made private (0700).
     /// If writing fails half way, the files written so far are removed.
     pub fn create(&self, identity: &Identity, passphrase: &SecretString) -> Result<()> {
         self.create_with(identity, passphrase, Validity::default())
@@ -102,6 +105,9 @@ impl CredentialsFolder {
                 existing: existing.display().to_string(),
             });
         }
+        if let Some(found) = foreign_entry(&self.dir) {
+            return Err(Error::FolderNotEmpty { folder, found });
+        }
         if passphrase_is_empty(passphrase) {
             return Err(Error::InvalidOption(
                 "the passphrase is empty; choose one to protect the private keys".into(),
@@ -112,6 +118,13 @@ impl CredentialsFolder {
         let ca_key = keys::encrypt_key(&issued.ca_key, passphrase)?;
         create_private_dir(&self.dir)
             .map_err(|e| Error::io(&folder, "cannot create the folder", e))?;
+        // An existing (empty) folder gets the same privacy as a new one.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
+                .map_err(|e| Error::io(&folder, "cannot make the folder private", e))?;
+        }
 
         let mut written = Vec::new();
         let result = (|| {
@@ -164,10 +177,7 @@ impl CredentialsFolder {
                 "[year][month][day]T[hour][minute][second]Z"
             ))
             .unwrap_or_else(|_| "earlier".into());
-        let archive = self.dir.join(format!("replaced-{stamp}"));
-        let name = archive.display().to_string();
-        create_private_dir(&archive)
-            .map_err(|e| Error::io(&name, "cannot create the folder", e))?;
+        let archive = self.new_archive_dir(&format!("replaced-{stamp}"))?;
         for path in existing {
             if let Some(file_name) = path.file_name() {
                 fs::rename(&path, archive.join(file_name))
@@ -177,6 +187,34 @@ impl CredentialsFolder {
         Ok(Some(archive))
     }
 
+    /// A new, empty, private subfolder named `base`, or `base-2`, `base-3`, …
+    /// when that exists: earlier credentials moved aside in the same second
+    /// must never be overwritten.
+    fn new_archive_dir(&self, base: &str) -> Result<PathBuf> {
+        for attempt in 1..=1000u32 {
+            let archive = match attempt {
+                1 => self.dir.join(base),
+                n => self.dir.join(format!("{base}-{n}")),
+            };
+            match create_private_dir_new(&archive) {
+                Ok(()) => return Ok(archive),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(Error::io(
+                        archive.display().to_string(),
+                        "cannot create the folder",
+                        e,
+                    ));
+                }
+            }
+        }
+        Err(Error::io(
+            self.dir.display().to_string(),
+            "cannot find a free name to move the old credentials to",
+            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        ))
+    }
+
     /// Load the signing credentials stored here, decrypting the signer key
     /// with `passphrase`.
     pub fn load(&self, passphrase: Option<&SecretString>) -> Result<SigningCredentials> {
@@ -184,9 +222,32 @@ impl CredentialsFolder {
     }
 }
 
+/// The first entry of `dir` that is neither a credential file nor a folder
+/// of credentials moved aside; `None` when there is none or no folder.
+fn foreign_entry(dir: &Path) -> Option<String> {
+    let entries = fs::read_dir(dir).ok()?;
+    entries.flatten().find_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let moved_aside =
+            name.starts_with("replaced-") && entry.file_type().is_ok_and(|t| t.is_dir());
+        (!moved_aside).then_some(name)
+    })
+}
+
 fn passphrase_is_empty(passphrase: &SecretString) -> bool {
     use secrecy::ExposeSecret;
     passphrase.expose_secret().is_empty()
+}
+
+/// Create `dir` (its parent must exist), failing if it already exists.
+fn create_private_dir_new(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

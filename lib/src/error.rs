@@ -25,6 +25,16 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// The path is not a regular file (a named pipe, a device, a socket):
+    /// reading it could block for ever or never end.
+    #[error("{file}: not a regular file ({kind}); hallmark reads only files")]
+    NotAFile {
+        /// The path concerned.
+        file: String,
+        /// What it is instead, in words.
+        kind: &'static str,
+    },
+
     /// The file is empty.
     #[error("{file}: the file is empty")]
     EmptyFile {
@@ -33,7 +43,7 @@ pub enum Error {
     },
 
     /// The file's content does not match the format its name or caller claims.
-    #[error("{file}: not a {expected} ({found})")]
+    #[error("{file}: not {} {expected} ({found})", crate::format::article(.expected))]
     WrongFormat {
         /// The file concerned.
         file: String,
@@ -169,6 +179,40 @@ pub enum Error {
         /// The engine's message.
         detail: String,
     },
+}
+
+/// Refuse anything but a regular file (after following links) before it is
+/// opened: opening a named pipe for reading waits for a writer, and a device
+/// may never end. Returns the file's length.
+pub(crate) fn regular_file_len(path: &std::path::Path, name: &str) -> Result<u64> {
+    let metadata = std::fs::metadata(path).map_err(|e| Error::io(name, "cannot read", e))?;
+    if metadata.is_file() {
+        return Ok(metadata.len());
+    }
+    #[cfg(unix)]
+    let special = {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            Some("a named pipe")
+        } else if kind.is_socket() {
+            Some("a socket")
+        } else if kind.is_char_device() || kind.is_block_device() {
+            Some("a device")
+        } else {
+            None
+        }
+    };
+    #[cfg(not(unix))]
+    let special = None;
+    Err(Error::NotAFile {
+        file: name.into(),
+        kind: special.unwrap_or(if metadata.is_dir() {
+            "a folder"
+        } else {
+            "not a file"
+        }),
+    })
 }
 
 /// Shorthand for results whose error is [`Error`].

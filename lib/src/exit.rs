@@ -8,6 +8,7 @@
 //! | 2 | some file has no credentials (and none is invalid or unreadable) |
 //! | 3 | some file could not be read or parsed (and none is invalid) |
 //! | 64 | the command was used wrongly (EX_USAGE) |
+//! | 141 | the reader of standard output went away (a closed pipe, as after `\| head`) |
 
 use crate::verify::{Answer, State};
 
@@ -24,6 +25,9 @@ pub enum ExitStatus {
     Invalid,
     /// The command line was wrong.
     Usage,
+    /// Whoever read standard output stopped reading (a closed pipe). 141 is
+    /// what a shell reports for a program ended by `SIGPIPE`.
+    OutputClosed,
 }
 
 impl ExitStatus {
@@ -35,6 +39,7 @@ impl ExitStatus {
             ExitStatus::NoCredentials => 2,
             ExitStatus::Unreadable => 3,
             ExitStatus::Usage => 64,
+            ExitStatus::OutputClosed => 141,
         }
     }
 

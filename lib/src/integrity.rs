@@ -54,6 +54,21 @@ pub fn check<R: Read + Seek>(
     verdict
 }
 
+/// [`check`], with a damaged file as [`crate::Error::DamagedMedia`] naming `name`.
+pub(crate) fn require_whole<R: Read + Seek>(
+    name: &str,
+    format: MediaFormat,
+    reader: &mut R,
+) -> crate::Result<()> {
+    check(format, reader)
+        .map_err(|e| crate::Error::io(name, "cannot read", e))?
+        .map_err(|detail| crate::Error::DamagedMedia {
+            file: name.into(),
+            format: format.name(),
+            detail,
+        })
+}
+
 fn reader_rewind<R: Seek>(reader: &mut R) -> io::Result<()> {
     reader.seek(SeekFrom::Start(0)).map(|_| ())
 }

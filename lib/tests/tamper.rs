@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use hallmark::sign::SignOptions;
-use hallmark::{MediaFormat, State};
+use hallmark::{Error, MediaFormat, State};
 
 /// Flip one byte of the original content inside the signed file: a byte
 /// near the middle of the unsigned original whose surroundings occur exactly
@@ -145,14 +145,33 @@ fn truncated_files_never_verify_and_never_panic() {
             signed.len() - 1,
         ] {
             let cut = &signed[..keep];
-            let outcome = trusting().verify_bytes(&path.display().to_string(), Some(format), cut);
-            if let Ok(report) = &outcome {
-                assert!(
-                    !report.state.is_intact(),
-                    "{} cut to {keep} bytes verified as {:?}",
-                    path.display(),
+            let name = path.display().to_string();
+            // A cut file is never intact and never passes for one without
+            // credentials: it is invalid, or refused with words naming it.
+            match trusting().verify_bytes(&name, Some(format), cut) {
+                Ok(report) => assert_eq!(
+                    report.state,
+                    State::Invalid,
+                    "{name} cut to {keep} bytes verified as {:?}",
                     report.state
-                );
+                ),
+                Err(err) => {
+                    let message = err.to_string();
+                    assert!(
+                        message.starts_with(&format!("{name}: ")),
+                        "{name} cut to {keep}: {message}"
+                    );
+                    assert!(
+                        matches!(
+                            err,
+                            Error::DamagedMedia { .. }
+                                | Error::UnreadableCredentials { .. }
+                                | Error::WrongFormat { .. }
+                                | Error::UnsupportedFormat { .. }
+                        ),
+                        "{name} cut to {keep}: {err:?}"
+                    );
+                }
             }
         }
     }

@@ -190,6 +190,7 @@ fn open_identified(
     placement: Placement,
 ) -> Result<(String, BufReader<File>, MediaFormat)> {
     let name = input.display().to_string();
+    crate::error::regular_file_len(input, &name)?;
     let file = File::open(input).map_err(|e| Error::io(&name, "cannot read", e))?;
     let mut reader = BufReader::new(file);
     let format = identify(&name, MediaFormat::from_path(input), &mut reader, placement)?;
@@ -249,13 +250,7 @@ fn identify<R: Read + Seek>(
             reason,
         });
     }
-    crate::integrity::check(format, input)
-        .map_err(|e| Error::io(name, "cannot read", e))?
-        .map_err(|detail| Error::DamagedMedia {
-            file: name.into(),
-            format: format.name(),
-            detail,
-        })?;
+    crate::integrity::require_whole(name, format, input)?;
     crate::guard::check_container(name, format, input)?;
     Ok(format)
 }

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 pub use report::{
     Action, Answer, Ingredient, Report, SCHEMA_VERSION, SignerInfo, State, Status, StatusKind,
-    state_from_statuses,
+    UNTRUSTED_SIGNER, state_from_statuses,
 };
 pub use trust::TrustAnchors;
 
@@ -158,10 +158,7 @@ impl Verifier {
     fn load_file(&self, path: &Path) -> Result<Loaded> {
         let name = path.display().to_string();
         let claimed = MediaFormat::from_path(path);
-        let small = std::fs::metadata(path)
-            .map_err(|e| Error::io(&name, "cannot read", e))?
-            .len()
-            < IN_MEMORY_BELOW;
+        let small = crate::error::regular_file_len(path, &name)? < IN_MEMORY_BELOW;
         if small {
             // One read instead of the engine's many small reads and seeks.
             let bytes = std::fs::read(path).map_err(|e| Error::io(&name, "cannot read", e))?;
@@ -248,8 +245,11 @@ impl Verifier {
                 extracted.as_deref()
             }
         };
-        if let Some(store) = store {
-            crate::guard::check_store(name, store)?;
+        match store {
+            Some(store) => crate::guard::check_store(name, store)?,
+            // Nothing found may mean the file was cut short or damaged where
+            // its credentials were: say so rather than "no credentials".
+            None => crate::integrity::require_whole(name, format, &mut stream)?,
         }
         let reader = Reader::from_shared_context(&self.context);
         let reader = match store {
@@ -288,7 +288,10 @@ impl Verifier {
             .map_err(|e| Error::io(name, "cannot read", e))?;
         let jumbf = match c2pa::jumbf_io::load_jumbf_from_stream(mime, stream) {
             Ok(jumbf) => jumbf,
-            Err(c2pa::Error::JumbfNotFound) => return Ok(Some(Loaded::Nothing(format))),
+            Err(c2pa::Error::JumbfNotFound) => {
+                crate::integrity::require_whole(name, format, stream)?;
+                return Ok(Some(Loaded::Nothing(format)));
+            }
             Err(err) => return Err(error::from_c2pa(name, format, "cannot verify", err)),
         };
         crate::guard::check_store(name, &jumbf)?;
@@ -385,6 +388,7 @@ pub fn sidecar_path(media: &Path) -> PathBuf {
 }
 
 fn read_sidecar(name: &str, path: &Path) -> Result<Vec<u8>> {
+    crate::error::regular_file_len(path, name)?;
     let file = File::open(path).map_err(|e| Error::io(name, "cannot read", e))?;
     let mut bytes = Vec::new();
     file.take(MAX_SIDECAR_BYTES + 1)

@@ -312,6 +312,10 @@ impl Report {
     }
 }
 
+/// The status code of a signer whose certificate chain ends in none of the
+/// trust anchors given: the one failure a `valid` report may carry.
+pub const UNTRUSTED_SIGNER: &str = "signingCredential.untrusted";
+
 /// The verdict the C2PA engine derives from validation statuses (the
 /// specification's "valid" and "trusted" manifests): valid when the claim
 /// signature was validated inside its certificate's validity and the only
@@ -329,9 +333,7 @@ pub fn state_from_statuses(statuses: &[Status]) -> State {
         .iter()
         .filter(|s| s.kind == StatusKind::Failure)
         .collect();
-    let only_untrusted = failures
-        .iter()
-        .all(|s| s.code == "signingCredential.untrusted");
+    let only_untrusted = failures.iter().all(|s| s.code == UNTRUSTED_SIGNER);
     let valid = succeeded("claimSignature.validated")
         && succeeded("claimSignature.insideValidity")
         && only_untrusted;

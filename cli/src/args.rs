@@ -11,7 +11,16 @@ Exit status:
   1   a file's Content Credentials are invalid (changed after signing, bad signature, …)
   2   a file has no Content Credentials
   3   a file could not be read or parsed, or signing it failed
-  64  the command was used wrongly";
+  64  the command was used wrongly
+  141 whoever read the output stopped reading (a closed pipe)
+
+Examples:
+  hallmark keygen --name \"Ada Lovelace\"
+  hallmark sign --recursive portfolio/ -o portfolio-signed/
+  hallmark verify --json --recursive uploads/ > reports.jsonl
+  hallmark policy photo.jpg --for ai_training
+
+`hallmark COMMAND --help` explains each command; `hallmark man` prints the manual.";
 
 /// Sign your work with Content Credentials that say "do not train", and verify them.
 #[derive(Debug, Parser)]
@@ -43,7 +52,10 @@ where `hallmark sign` finds them.
 
 Examples:
   hallmark keygen --name \"Ada Lovelace\"
-  hallmark keygen --name \"Ada Lovelace\" --org \"Analytical Studio\" --out ~/hallmark-credentials")]
+  hallmark keygen --name \"Ada Lovelace\" --org \"Analytical Studio\" --out ~/hallmark-credentials
+
+Exit status: 0 credentials made; 64 credentials already there (see --force),
+no passphrase, or a folder that cannot be written.")]
     Keygen(KeygenArgs),
 
     /// Sign files with a Content Credential that states your training policy.
@@ -58,7 +70,11 @@ Examples:
   hallmark sign sunset.jpg -o sunset-signed.jpg
   hallmark sign --recursive portfolio/ -o portfolio-signed/ --allow ai_inference
   hallmark sign --in-place *.png --constrain data_mining=\"research only\"
-  hallmark sign --sidecar thesis.pdf")]
+  hallmark sign --sidecar thesis.pdf
+
+Exit status: 0 every file signed (or skipped as not signable); 3 a file could
+not be read, was damaged, or could not be written; 64 usage error (flags,
+credentials, passphrase, an output that exists without --force).")]
     Sign(SignArgs),
 
     /// Verify the Content Credentials of files.
@@ -79,13 +95,19 @@ credentials; 3 the credentials are broken or the file unreadable (no answer).
 
 Examples:
   hallmark policy photo.jpg --for ai_training
-  find corpus -name '*.jpg' | while read -r f; do hallmark policy \"$f\" --for ai_training >/dev/null && echo \"$f\"; done")]
+  for f in corpus/*.jpg; do
+    hallmark policy \"$f\" --for ai_training >/dev/null && echo \"$f\"
+  done")]
     Policy(PolicyArgs),
 
     /// Show a file's whole manifest store (all manifests, assertions, ingredients).
-    #[command(
-        after_help = "Examples:\n  hallmark inspect photo.jpg\n  hallmark inspect --json photo.jpg"
-    )]
+    #[command(after_help = "\
+Examples:
+  hallmark inspect photo.jpg
+  hallmark inspect --json photo.jpg
+
+Exit status: 0 credentials shown; 2 the file has no credentials; 3 the file or
+its manifest store could not be read; 64 usage error.")]
     Inspect(InspectArgs),
 
     /// Run the verification service: POST a file, get its report as JSON.
@@ -107,9 +129,13 @@ Examples:
     )]
     Completions(CompletionsArgs),
 
-    /// Print the manual page (roff).
-    #[command(after_help = "Example:\n  hallmark man > hallmark.1 && man ./hallmark.1")]
-    Man,
+    /// Print the manual page (roff), or write one page per command.
+    #[command(after_help = "\
+Examples:
+  hallmark man > hallmark.1 && man ./hallmark.1
+  hallmark man sign | man -l -
+  hallmark man --out-dir ~/.local/share/man/man1")]
+    Man(ManArgs),
 }
 
 /// Where the passphrase comes from, for commands that need one.
@@ -134,7 +160,7 @@ pub struct KeygenArgs {
     #[arg(long)]
     pub email: Option<String>,
     /// The folder for the credentials [default: your configuration folder].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "HALLMARK_CREDENTIALS")]
     pub out: Option<PathBuf>,
     /// Replace existing credentials (the old files are moved aside, not deleted).
     #[arg(long)]
@@ -250,6 +276,17 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `hallmark man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (hallmark-COMMAND(1)) [default: hallmark(1)].
+    #[arg(value_name = "COMMAND", conflicts_with = "out_dir")]
+    pub command: Option<String>,
+    /// Write every page (hallmark.1, hallmark-sign.1, …) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// When to colour output.

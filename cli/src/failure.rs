@@ -38,6 +38,15 @@ impl Failure {
         }
     }
 
+    /// Whoever read standard output went away: nothing more to say, and no
+    /// one to say it to.
+    pub fn output_closed() -> Self {
+        Failure {
+            message: String::new(),
+            status: ExitStatus::OutputClosed,
+        }
+    }
+
     /// A problem with credentials, passphrases or trust anchors given on the command line.
     pub fn setup(error: &hallmark::Error) -> Self {
         Failure::usage(error.to_string())

@@ -23,8 +23,17 @@ pub struct Input {
 pub struct Expanded {
     /// Files to work on, in command-line order, folders walked in name order.
     pub files: Vec<Input>,
-    /// Files in walked folders that are not of a wanted type.
-    pub skipped: Vec<PathBuf>,
+    /// Entries of walked folders passed over, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An entry of a walked folder that is not worked on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The entry.
+    pub path: PathBuf,
+    /// Why, in words ("not a format hallmark handles here", "a named pipe").
+    pub reason: &'static str,
 }
 
 /// Expand `paths`: files are taken as they are (even of unknown type, so
@@ -70,7 +79,14 @@ pub fn expand(
             if is_own_file(&entry_path) {
                 continue;
             }
-            match MediaFormat::from_path(&entry_path) {
+            if let Some(reason) = not_a_regular_file(&entry_path) {
+                expanded.skipped.push(Skipped {
+                    path: entry_path,
+                    reason,
+                });
+                continue;
+            }
+            match MediaFormat::from_path(&entry_path).or_else(|| sniff(&entry_path)) {
                 Some(format) if wanted(format) => {
                     let relative = entry_path
                         .strip_prefix(path)
@@ -82,7 +98,10 @@ pub fn expand(
                         root: Some(path.clone()),
                     });
                 }
-                _ => expanded.skipped.push(entry_path),
+                _ => expanded.skipped.push(Skipped {
+                    path: entry_path,
+                    reason: "not a format hallmark handles here",
+                }),
             }
         }
         if expanded.files.len() == before {
@@ -93,6 +112,39 @@ pub fn expand(
         }
     }
     Ok(expanded)
+}
+
+/// Why a walked entry is not a regular file (links followed), or `None`
+/// when it is one or cannot be examined (its failure is then reported with
+/// the rest). Reading a named pipe would wait for a writer for ever.
+fn not_a_regular_file(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe, not a file");
+        }
+        if kind.is_socket() {
+            return Some("a socket, not a file");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// The format of a file whose name does not tell, from its first bytes.
+fn sniff(path: &Path) -> Option<MediaFormat> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(hallmark::format::SNIFF_LEN);
+    std::fs::File::open(path)
+        .ok()?
+        .take(hallmark::format::SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    MediaFormat::sniff(&head)
 }
 
 /// hallmark's own sidecar manifests and temporary files.
@@ -125,9 +177,40 @@ mod tests {
         let skipped: Vec<_> = found
             .skipped
             .iter()
-            .map(|p| p.file_name().unwrap().to_owned())
+            .map(|s| s.path.file_name().unwrap().to_owned())
             .collect();
         assert_eq!(skipped, ["notes.txt", "c.wav"]);
+    }
+
+    #[test]
+    fn walks_find_media_by_content_and_pass_over_named_pipes() {
+        let dir = tempfile::tempdir().unwrap();
+        let jpeg =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample.jpg")).unwrap();
+        std::fs::write(dir.path().join("IMG_0001"), &jpeg).unwrap();
+        std::fs::write(dir.path().join("README"), b"just text").unwrap();
+        let fifo = dir.path().join("pipe.jpg");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+
+        let found = expand(&[dir.path().to_path_buf()], true, |_| true).unwrap();
+        let relative: Vec<_> = found.files.iter().map(|i| i.relative.clone()).collect();
+        assert_eq!(relative, [PathBuf::from("IMG_0001")]);
+        let skipped: Vec<_> = found
+            .skipped
+            .iter()
+            .map(|s| (s.path.file_name().unwrap().to_owned(), s.reason))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("README".into(), "not a format hallmark handles here"),
+                ("pipe.jpg".into(), "a named pipe, not a file")
+            ]
+        );
     }
 
     #[test]

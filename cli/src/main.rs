@@ -12,6 +12,7 @@ mod failure;
 mod inputs;
 mod logging;
 mod ordered;
+mod output;
 mod passphrase;
 mod progress;
 mod render;
@@ -51,7 +52,9 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(Failure { message, status }) => {
-            eprintln!("hallmark: {}", render::sanitize(&message));
+            if !message.is_empty() {
+                eprintln!("hallmark: {}", render::sanitize(&message));
+            }
             ExitCode::from(status.code())
         }
     }
@@ -68,20 +71,14 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Serve(args) => done(commands::serve::run(args)),
         Command::Completions(args) => {
-            clap_complete::generate(
-                args.shell,
-                &mut Cli::command(),
-                "hallmark",
-                &mut std::io::stdout(),
-            );
-            Ok(0)
+            // Generated into memory first: the generator cannot handle a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "hallmark", &mut script);
+            let mut out = output::Output::stdout();
+            out.write_bytes(&script);
+            out.finish().map(|()| 0)
         }
-        Command::Man => {
-            let page = clap_mangen::Man::new(Cli::command());
-            page.render(&mut std::io::stdout())
-                .map(|()| 0)
-                .map_err(|e| Failure::usage(format!("cannot write the manual page: {e}")))
-        }
+        Command::Man(args) => commands::man::run(args).map(|()| 0),
     }
 }
 

@@ -106,7 +106,10 @@ pub fn report(file: &str, report: &Report, style: Style) -> String {
         }
     };
     let _ = writeln!(out, "  {verdict}");
-    for failure in report.failures() {
+    // An untrusted signer is what "valid" already says, in words.
+    let said_already =
+        |code: &str| report.state == State::Valid && code == hallmark::verify::UNTRUSTED_SIGNER;
+    for failure in report.failures().filter(|f| !said_already(&f.code)) {
         let explanation = opt(failure.explanation.as_deref()).unwrap_or_default();
         let _ = writeln!(
             out,

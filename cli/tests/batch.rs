@@ -276,14 +276,6 @@ fn plans_that_cannot_work_are_refused_before_anything_is_written() {
         ));
     sign(&creds)
         .arg(art.join("a/x.jpg"))
-        .arg(art.join("b/x.jpg"))
-        .arg("-o")
-        .arg(dir.path().join("flat"))
-        .assert()
-        .code(64)
-        .stderr(predicate::str::contains("would both be signed into"));
-    sign(&creds)
-        .arg(art.join("a/x.jpg"))
         .assert()
         .code(64)
         .stderr(predicate::str::contains("-o OUT, --in-place, or --sidecar"));
@@ -304,4 +296,58 @@ fn plans_that_cannot_work_are_refused_before_anything_is_written() {
         .stderr(predicate::str::contains("no media files"));
     assert_eq!(tree(&art), ["a/x.jpg", "b/x.jpg"]);
     assert!(!dir.path().join("out").exists() && !dir.path().join("flat").exists());
+}
+
+#[test]
+fn outputs_that_collide_or_replace_originals_refuse_only_those_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = keygen(dir.path());
+    let art = dir.path().join("art");
+    std::fs::create_dir_all(art.join("a")).unwrap();
+    std::fs::create_dir_all(art.join("b")).unwrap();
+    std::fs::copy(media("sample.jpg"), art.join("a/x.jpg")).unwrap();
+    std::fs::copy(media("sample.jpg"), art.join("b/x.jpg")).unwrap();
+    std::fs::copy(media("sample.png"), art.join("a/y.png")).unwrap();
+    let original = std::fs::read(art.join("b/x.jpg")).unwrap();
+
+    // Both x.jpg would become flat/x.jpg: the first named is signed, the second refused.
+    let flat = dir.path().join("flat");
+    sign(&creds)
+        .arg(art.join("a/x.jpg"))
+        .arg(art.join("b/x.jpg"))
+        .arg(art.join("a/y.png"))
+        .arg("-o")
+        .arg(&flat)
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains(format!(
+            "{}: its signed result would go to {}, as that of {} does",
+            art.join("b/x.jpg").display(),
+            flat.join("x.jpg").display(),
+            art.join("a/x.jpg").display()
+        )))
+        .stderr(predicate::str::contains("signed 2, skipped 0, failed 1"));
+    hallmark()
+        .arg("verify")
+        .arg(flat.join("x.jpg"))
+        .assert()
+        .success();
+    hallmark()
+        .arg("verify")
+        .arg(flat.join("y.png"))
+        .assert()
+        .success();
+
+    // -o naming the inputs' own folder would replace them, even with --force.
+    sign(&creds)
+        .arg(art.join("b/x.jpg"))
+        .arg("-o")
+        .arg(art.join("b"))
+        .arg("--force")
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains(
+            "the signed copy would replace the original; use --in-place for that",
+        ));
+    assert_eq!(std::fs::read(art.join("b/x.jpg")).unwrap(), original);
 }

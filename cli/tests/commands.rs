@@ -205,6 +205,86 @@ fn completions_and_manual() {
         .assert()
         .success()
         .stdout(predicate::str::contains(".TH hallmark"));
+    // Each command has its own page, with its own options.
+    hallmark()
+        .args(["man", "sign"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH hallmark-sign"))
+        .stdout(predicate::str::contains("in\\-place"))
+        .stdout(predicate::str::contains("passphrase\\-file"));
+    let dir = tempfile::tempdir().unwrap();
+    hallmark()
+        .args(["man", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for page in [
+        "hallmark",
+        "hallmark-sign",
+        "hallmark-verify",
+        "hallmark-policy",
+        "hallmark-keygen",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(format!("{page}.1"))).unwrap();
+        assert!(text.contains(&format!(".TH {page}")), "{page}");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_never_crashes_a_command() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let creds = keygen(dir.path());
+    let many = dir.path().join("many");
+    std::fs::create_dir(&many).unwrap();
+    for i in 0..300 {
+        std::fs::copy(media("sample.png"), many.join(format!("p{i:03}.png"))).unwrap();
+    }
+    // Each command's stdout is a pipe whose reader takes one byte and leaves.
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hallmark"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("HALLMARK_PASSPHRASE", PASS)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        (output.status.code(), stderr)
+    };
+    // Signing finishes every file even when nobody reads what it says.
+    let (code, stderr) = run(&["sign", "-r", "many", "-o", "out", "--credentials", "creds"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("signed 300, skipped 0, failed 0"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("out")).unwrap().count(),
+        300
+    );
+    // Reports nobody reads stop, quietly, with 141.
+    for args in [
+        &["verify", "-r", "out"][..],
+        &["verify", "--json", "-r", "out"],
+    ] {
+        let (code, stderr) = run(args);
+        assert_eq!(code, Some(141), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+    for args in [&["man"][..], &["completions", "bash"], &["demo"]] {
+        let (code, stderr) = run(args);
+        assert!(matches!(code, Some(0 | 141)), "{args:?}: {code:?} {stderr}");
+    }
+    let _ = creds;
 }
 
 #[test]
@@ -314,6 +394,11 @@ fn help_texts() {
         &["verify", "--help"],
         &["policy", "--help"],
         &["keygen", "--help"],
+        &["inspect", "--help"],
+        &["demo", "--help"],
+        &["serve", "--help"],
+        &["completions", "--help"],
+        &["man", "--help"],
     ] {
         let assert = hallmark()
             .args(command)

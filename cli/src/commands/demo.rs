@@ -11,6 +11,7 @@ use secrecy::SecretString;
 
 use crate::args::ColorChoice;
 use crate::failure::Failure;
+use crate::output::Output;
 use crate::render::{self, Style};
 
 const SAMPLE: &[u8] = include_bytes!("../../assets/sample.jpg");
@@ -43,11 +44,13 @@ pub fn run(color: ColorChoice) -> Result<(), Failure> {
     std::fs::write(&original, SAMPLE)
         .map_err(|e| Failure::usage(format!("{}: cannot write: {e}", original.display())))?;
 
-    println!(
-        "1. Signing {} with the example credentials (keys-example/),",
+    let mut out = Output::stdout();
+    out.write(&format!(
+        "1. Signing {} with the example credentials (keys-example/),\n   \
+         stating that no kind of AI training or data mining is allowed.\n",
         original.display()
-    );
-    println!("   stating that no kind of AI training or data mining is allowed.");
+    ));
+    out.flush();
     sign_file(
         &credentials,
         &original,
@@ -57,11 +60,10 @@ pub fn run(color: ColorChoice) -> Result<(), Failure> {
     )
     .map_err(|e| Failure::file(&e))?;
 
-    println!(
-        "2. Verifying {}, trusting the example CA (keys-example/ca.pem):",
+    out.write(&format!(
+        "2. Verifying {}, trusting the example CA (keys-example/ca.pem):\n\n",
         signed.display()
-    );
-    println!();
+    ));
     let anchors =
         TrustAnchors::from_pem("keys-example/ca.pem", CA).map_err(|e| Failure::setup(&e))?;
     let verifier = Verifier::new(&anchors).map_err(|e| Failure::setup(&e))?;
@@ -69,16 +71,15 @@ pub fn run(color: ColorChoice) -> Result<(), Failure> {
         .verify_file(&signed)
         .map_err(|e| Failure::file(&e))?;
     let style = Style::for_stdout(color);
-    print!(
-        "{}",
-        render::report(&signed.display().to_string(), &report, style)
-    );
-    println!();
-    println!("Try it yourself:");
-    println!("  hallmark verify {}", signed.display());
-    println!(
-        "  hallmark verify --json --trust keys-example/ca.pem {}",
+    out.write(&render::report(
+        &signed.display().to_string(),
+        &report,
+        style,
+    ));
+    out.write(&format!(
+        "\nTry it yourself:\n  hallmark verify {0}\n  \
+         hallmark verify --json --trust keys-example/ca.pem {0}\n",
         signed.display()
-    );
-    Ok(())
+    ));
+    out.finish()
 }

@@ -2,11 +2,13 @@
 
 use std::fmt::Write as _;
 
+use hallmark::exit::ExitStatus;
 use hallmark::{TrustAnchors, Verifier};
 use serde_json::Value;
 
 use crate::args::InspectArgs;
 use crate::failure::Failure;
+use crate::output;
 use crate::render::sanitize;
 
 /// Print the manifest store as the engine's JSON, or as an outline.
@@ -17,22 +19,23 @@ pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
         .inspect_file(&args.file)
         .map_err(|e| Failure::file(&e))?
     else {
-        if args.json {
-            println!("null");
+        output::print(&if args.json {
+            "null\n".to_owned()
         } else {
-            println!("{}: no Content Credentials", sanitize(&file));
-        }
-        return Ok(hallmark::exit::ExitStatus::NoCredentials.code());
+            format!("{}: no Content Credentials\n", sanitize(&file))
+        })?;
+        return Ok(ExitStatus::NoCredentials.code());
     };
-    if args.json {
-        println!(
-            "{}",
+    output::print(&if args.json {
+        // Serialising a JSON value cannot fail.
+        format!(
+            "{}\n",
             serde_json::to_string_pretty(&store).unwrap_or_default()
-        );
+        )
     } else {
-        print!("{}", outline(&file, &store));
-    }
-    Ok(0)
+        outline(&file, &store)
+    })?;
+    Ok(ExitStatus::Ok.code())
 }
 
 /// Every manifest, active first, with its assertions and ingredients.

@@ -6,6 +6,7 @@ use time::Duration;
 use crate::args::KeygenArgs;
 use crate::config;
 use crate::failure::Failure;
+use crate::output;
 use crate::passphrase::{self, Purpose};
 
 /// Create the credentials folder and say what went where and what to back up.
@@ -37,30 +38,35 @@ pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
     folder
         .create_with(&identity, &passphrase, validity)
         .map_err(|e| Failure::setup(&e))?;
+    let mut said = String::new();
     if let Some(old) = retired {
-        println!("Moved the previous credentials to {}", old.display());
+        said += &format!("Moved the previous credentials to {}\n", old.display());
     }
-    println!(
-        "Created signing credentials for {} in {}",
+    said += &format!(
+        "Created signing credentials for {} in {}\n",
         args.name,
         folder.dir.display()
     );
-    println!(
-        "  {}  signer certificate + CA (goes into every file you sign)",
-        folder.chain().display()
-    );
-    println!(
-        "  {}  signer private key, encrypted (keep secret, back up)",
-        folder.signer_key().display()
-    );
-    println!(
-        "  {}  local CA certificate (give to whoever verifies your work)",
-        folder.ca_certificate().display()
-    );
-    println!(
-        "  {}  local CA private key, encrypted (keep offline, back up)",
-        folder.ca_key().display()
-    );
-    println!("Back up the whole folder and remember the passphrase: neither can be recovered.");
-    Ok(())
+    for (path, what) in [
+        (
+            folder.chain(),
+            "signer certificate + CA (goes into every file you sign)",
+        ),
+        (
+            folder.signer_key(),
+            "signer private key, encrypted (keep secret, back up)",
+        ),
+        (
+            folder.ca_certificate(),
+            "local CA certificate (give to whoever verifies your work)",
+        ),
+        (
+            folder.ca_key(),
+            "local CA private key, encrypted (keep offline, back up)",
+        ),
+    ] {
+        said += &format!("  {}  {what}\n", path.display());
+    }
+    said += "Back up the whole folder and remember the passphrase: neither can be recovered.\n";
+    output::print_done(&said)
 }

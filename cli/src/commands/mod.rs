@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod inspect;
 pub mod keygen;
+pub mod man;
 pub mod policy;
 pub mod serve;
 pub mod sign;

@@ -8,6 +8,7 @@ use crate::args::{ColorChoice, PolicyArgs};
 use crate::commands::sign::parse_kind;
 use crate::commands::verify::load_anchors;
 use crate::failure::Failure;
+use crate::output;
 use crate::render::sanitize;
 
 /// The `--json` answer.
@@ -53,10 +54,10 @@ pub fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
             signer,
             error: result.as_ref().err().map(ToString::to_string),
         };
-        println!(
-            "{}",
+        output::print(&format!(
+            "{}\n",
             serde_json::to_string(&line).unwrap_or_else(|_| "{}".into())
-        );
+        ))?;
     } else {
         let what = kind.describe();
         let sentence = match (answer, state) {
@@ -99,7 +100,7 @@ pub fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
             }
             _ => String::new(),
         };
-        println!("{}: {sentence}{by}", sanitize(&file));
+        output::print(&format!("{}: {sentence}{by}\n", sanitize(&file)))?;
     }
     Ok(policy_code(answer, state))
 }

@@ -15,7 +15,8 @@ use crate::args::SignArgs;
 use crate::config;
 use crate::failure::Failure;
 use crate::inputs::{self, Input};
-use crate::ordered::{jobs_or_cores, run_in_order};
+use crate::ordered::{Flow, Panicked, jobs_or_cores, run_in_order};
+use crate::output::{self, Output};
 use crate::passphrase::{self, Purpose};
 use crate::progress::Progress;
 
@@ -66,7 +67,7 @@ pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
             format.can_sign()
         }
     })?;
-    let tasks = plan(args, expanded.files)?;
+    let Plan { tasks, refused } = plan(args, expanded.files)?;
     let credentials = load_credentials(args)?;
     let overwrite = if args.force {
         Overwrite::Replace
@@ -77,12 +78,20 @@ pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
     let progress = Progress::new(tasks.len(), "signing", true);
     for skipped in &expanded.skipped {
         progress.note(&format!(
-            "note: skipped {}: not a format hallmark signs",
-            skipped.display()
+            "note: skipped {}: {}",
+            skipped.path.display(),
+            skipped.reason
         ));
     }
     let mut signed = 0usize;
     let mut failures = Vec::new();
+    for message in &refused {
+        progress.note(&format!("hallmark: {}", crate::render::sanitize(message)));
+        failures.push(ExitStatus::Usage);
+    }
+    // Reports of what was signed. If their reader goes away the batch still
+    // finishes: every file is signed or failed, never left half-done.
+    let mut out = Output::stdout();
     run_in_order(
         &tasks,
         jobs_or_cores(args.jobs),
@@ -90,20 +99,36 @@ pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
         |index, result| {
             progress.inc();
             let task = &tasks[index];
-            match result {
-                Ok(_) => {
+            let outcome = match result {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(err)) => Err((err.to_string(), Failure::file(&err).status)),
+                Err(Panicked(defect)) => Err((
+                    format!(
+                        "{}: hallmark failed on this file ({defect}); please report it",
+                        task.input.path.display()
+                    ),
+                    ExitStatus::Unreadable,
+                )),
+            };
+            match outcome {
+                Ok(()) => {
                     signed += 1;
                     let to = task.destination.path(&task.input.path);
-                    println!("signed {} -> {}", task.input.path.display(), to.display());
+                    progress.suspend(|| {
+                        out.write(&format!(
+                            "signed {} -> {}\n",
+                            task.input.path.display(),
+                            to.display()
+                        ));
+                        out.flush();
+                    });
                 }
-                Err(err) => {
-                    progress.note(&format!(
-                        "hallmark: {}",
-                        crate::render::sanitize(&err.to_string())
-                    ));
-                    failures.push(Failure::file(&err).status);
+                Err((message, status)) => {
+                    progress.note(&format!("hallmark: {}", crate::render::sanitize(&message)));
+                    failures.push(status);
                 }
             }
+            Flow::Continue
         },
         || {},
     );
@@ -114,8 +139,9 @@ pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
             .iter()
             .map(|k| format!("{}: {}", k.describe(), options.policy.get(*k).describe()))
             .collect();
-        println!("Policy stated in each: {}", stated.join(" · "));
+        out.write(&format!("Policy stated in each: {}\n", stated.join(" · ")));
     }
+    output::ignore_closed(out.finish())?;
     eprintln!(
         "signed {signed}, skipped {}, failed {} in {:.2} s",
         expanded.skipped.len(),
@@ -136,9 +162,16 @@ fn load_credentials(args: &SignArgs) -> Result<SigningCredentials, Failure> {
     }
     let passphrase =
         passphrase::obtain(args.passphrase.passphrase_file.as_deref(), Purpose::Unlock)?;
-    folder
-        .load(Some(&passphrase))
-        .map_err(|e| Failure::setup(&e))
+    folder.load(Some(&passphrase)).map_err(|e| match &e {
+        hallmark::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            Failure::usage(format!(
+                "{e}; the credentials in {} are incomplete: restore the folder from your backup, \
+                 or make new credentials with `hallmark keygen --force`",
+                dir.display()
+            ))
+        }
+        _ => Failure::setup(&e),
+    })
 }
 
 fn sign_one(
@@ -168,7 +201,7 @@ fn sign_one(
 
 /// Decide where each input's result goes, refusing plans that would collide
 /// or write into the folders being read.
-fn plan(args: &SignArgs, files: Vec<Input>) -> Result<Vec<Task>, Failure> {
+fn plan(args: &SignArgs, files: Vec<Input>) -> Result<Plan, Failure> {
     let destination_for: Box<dyn Fn(&Input) -> Destination> =
         match (&args.output, args.in_place, args.sidecar) {
             (Some(out), _, _) => {
@@ -195,28 +228,40 @@ fn plan(args: &SignArgs, files: Vec<Input>) -> Result<Vec<Task>, Failure> {
                 ));
             }
         };
-    let tasks: Vec<Task> = files
-        .into_iter()
-        .map(|input| Task {
-            destination: destination_for(&input),
-            input,
-        })
-        .collect();
-    let mut claimed: HashMap<PathBuf, &Path> = HashMap::new();
-    for task in &tasks {
-        let to = task.destination.path(&task.input.path).to_path_buf();
-        if let Some(first) = claimed.insert(to.clone(), &task.input.path)
-            && task.destination != Destination::InPlace
-        {
-            return Err(Failure::usage(format!(
-                "{} and {} would both be signed into {}; sign them separately",
-                first.display(),
-                task.input.path.display(),
-                to.display()
-            )));
+    let mut tasks = Vec::with_capacity(files.len());
+    let mut refused = Vec::new();
+    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for input in files {
+        let destination = destination_for(&input);
+        let to = destination.path(&input.path).to_path_buf();
+        if matches!(destination, Destination::File(_)) && absolute(&to) == absolute(&input.path) {
+            refused.push(format!(
+                "{}: the signed copy would replace the original; use --in-place for that, or -o elsewhere",
+                input.path.display()
+            ));
+            continue;
+        }
+        match claimed.get(&to) {
+            // Two inputs, one output: the first named keeps it, the others are refused.
+            Some(first) if destination != Destination::InPlace => refused.push(format!(
+                "{}: its signed result would go to {}, as that of {} does; sign it separately with -o",
+                input.path.display(),
+                to.display(),
+                first.display()
+            )),
+            _ => {
+                claimed.insert(to, input.path.clone());
+                tasks.push(Task { input, destination });
+            }
         }
     }
-    Ok(tasks)
+    Ok(Plan { tasks, refused })
+}
+
+/// The files to sign, and those refused before any work (with why).
+struct Plan {
+    tasks: Vec<Task>,
+    refused: Vec<String>,
 }
 
 /// An output folder inside a folder being signed would be walked into on the
@@ -267,41 +312,47 @@ pub fn policy_from(allow: &[String], constrain: &[String]) -> Result<TrainingPol
     let mut policy = TrainingPolicy::deny_all();
     let mut named = Vec::new();
     for item in allow {
-        let kinds = if item.trim().eq_ignore_ascii_case("all") {
-            Kind::ALL.to_vec()
-        } else {
-            vec![parse_kind(item)?]
-        };
-        for kind in kinds {
+        for kind in parse_kinds(item)? {
             policy.set(kind, Use::Allowed);
             named.push(kind);
         }
     }
     for item in constrain {
-        let Some((kind, terms)) = item.split_once('=') else {
+        let Some((kinds, terms)) = item.split_once('=') else {
             return Err(Failure::usage(format!(
                 "--constrain {item}: expected KIND=TERMS, e.g. data_mining=\"research only\""
             )));
         };
-        let kind = parse_kind(kind)?;
-        if named.contains(&kind) {
-            return Err(Failure::usage(format!(
-                "{kind} is both allowed and constrained; say one or the other"
-            )));
+        for kind in parse_kinds(kinds)? {
+            if named.contains(&kind) {
+                return Err(Failure::usage(format!(
+                    "{kind} is both allowed and constrained; say one or the other"
+                )));
+            }
+            let terms = terms.trim();
+            policy.set(
+                kind,
+                Use::Constrained((!terms.is_empty()).then(|| terms.to_owned())),
+            );
         }
-        let terms = terms.trim();
-        policy.set(
-            kind,
-            Use::Constrained((!terms.is_empty()).then(|| terms.to_owned())),
-        );
     }
     Ok(policy)
 }
 
-/// A kind of use from the command line, with the accepted names in the error.
+/// One kind of use from the command line, with the accepted names in the error.
 pub fn parse_kind(text: &str) -> Result<Kind, Failure> {
     text.parse::<Kind>()
-        .map_err(|e| Failure::usage(format!("{e} (or all)")))
+        .map_err(|e| Failure::usage(e.to_string()))
+}
+
+/// A kind of use, or `all` of them.
+fn parse_kinds(text: &str) -> Result<Vec<Kind>, Failure> {
+    if text.trim().eq_ignore_ascii_case("all") {
+        return Ok(Kind::ALL.to_vec());
+    }
+    text.parse::<Kind>()
+        .map(|kind| vec![kind])
+        .map_err(|e| Failure::usage(format!("{e}, or all")))
 }
 
 #[cfg(test)]
@@ -337,6 +388,14 @@ mod tests {
         );
         assert!(policy_from(&strings(&["all"]), &strings(&["ai_training=x"])).is_err());
         assert!(policy_from(&[], &strings(&["ai_training"])).is_err());
+        let policy = policy_from(&[], &strings(&["all=ask first"])).unwrap();
+        assert!(
+            Kind::ALL
+                .iter()
+                .all(|k| *policy.get(*k) == Use::Constrained(Some("ask first".into())))
+        );
+        let err = parse_kind("all").unwrap_err();
+        assert!(!err.message.contains("or all"), "{}", err.message);
     }
 
     #[test]

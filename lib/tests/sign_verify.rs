@@ -10,10 +10,19 @@ use hallmark::{Answer, Error, Kind, MediaFormat, Overwrite, State, TrainingPolic
 #[test]
 fn every_signable_format_signs_and_verifies() {
     let signable = signable_samples();
-    assert!(
-        signable.len() >= 15,
-        "expected all embeddable formats, got {signable:?}"
-    );
+    // Every format hallmark can sign has its sample, and only those: a lost
+    // fixture or a format that stops being signable fails here.
+    let mut covered: Vec<MediaFormat> = signable.iter().map(|(_, f)| *f).collect();
+    covered.sort_by_key(|f| f.name());
+    let mut expected: Vec<MediaFormat> = MediaFormat::ALL
+        .iter()
+        .copied()
+        .filter(|f| !matches!(f, MediaFormat::Pdf | MediaFormat::Aiff))
+        .collect();
+    expected.sort_by_key(|f| f.name());
+    assert_eq!(covered, expected);
+    assert!(expected.iter().all(|f| f.can_sign()));
+    assert_eq!(expected.len(), 17);
     for (path, format) in signable {
         let signed = sign_bytes(&path, &SignOptions::default());
         let name = path.display().to_string();
@@ -384,4 +393,23 @@ fn a_sidecar_for_a_file_with_embedded_credentials_is_refused() {
         "{err}"
     );
     assert!(!sidecar_path(&signed).exists());
+}
+
+#[test]
+fn a_stream_is_titled_by_the_last_part_of_its_name() {
+    let original = std::fs::read(media_dir().join("sample.png")).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    hallmark::sign::sign_stream(
+        &credentials(),
+        "uploads/2026/sunset.png",
+        None,
+        &mut std::io::Cursor::new(original),
+        &mut out,
+        &SignOptions::default(),
+    )
+    .unwrap();
+    let report = untrusting()
+        .verify_bytes("sunset.png", None, out.get_ref())
+        .unwrap();
+    assert_eq!(report.title.as_deref(), Some("sunset.png"));
 }

@@ -158,7 +158,8 @@ pub fn sign_sidecar(
 }
 
 /// Sign a stream into another (manifest embedded). `name` labels the input
-/// in errors and is the default title; `claimed` is the format the caller
+/// in errors, and its last path component is the default title
+/// (`uploads/sunset.jpg` → `sunset.jpg`); `claimed` is the format the caller
 /// believes the input is.
 pub fn sign_stream<R, W>(
     credentials: &SigningCredentials,
@@ -177,7 +178,12 @@ where
         credentials,
         name,
         format,
-        title: options.title.clone().or_else(|| Some(name.to_owned())),
+        title: options.title.clone().or_else(|| {
+            Path::new(name)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .or_else(|| Some(name.to_owned()))
+        }),
         options,
         placement: Placement::Embedded,
     };

@@ -307,10 +307,25 @@ fn unusable_keys_are_refused_with_what_to_do() {
             "run `chmod 600 {}`",
             key.display()
         )));
+    // A chain whose first certificate is the CA: the profile check says what is wrong.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let chain = std::fs::read_to_string(creds.join("chain.pem")).unwrap();
+    std::fs::copy(creds.join("ca.pem"), creds.join("chain.pem")).unwrap();
+    sign(&creds, &media("sample.png"), &dir.path().join("a.png"), &[])
+        .code(64)
+        .stderr(predicate::str::contains(format!(
+            "{}: the signer certificate is a CA certificate (BasicConstraints CA=true)",
+            creds.join("chain.pem").display()
+        )));
+    std::fs::write(creds.join("chain.pem"), chain).unwrap();
     std::fs::remove_file(&key).unwrap();
     sign(&creds, &media("sample.png"), &dir.path().join("a.png"), &[])
         .code(64)
-        .stderr(predicate::str::contains("signer.key: cannot read"));
+        .stderr(predicate::str::contains("signer.key: cannot read"))
+        .stderr(predicate::str::contains(
+            "are incomplete: restore the folder from your backup",
+        ));
+    assert!(!dir.path().join("a.png").exists());
     sign(
         &dir.path().join("nowhere"),
         &media("sample.png"),
@@ -331,4 +346,35 @@ fn quiet_verify_prints_nothing_and_exits_with_the_answer() {
         .assert()
         .code(2)
         .stdout("");
+}
+
+#[test]
+fn hallmark_credentials_names_the_folder_for_keygen_and_sign() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = dir.path().join("studio-keys");
+    hallmark()
+        .args(["keygen", "--name", "Ada Lovelace"])
+        .env("HALLMARK_CREDENTIALS", &creds)
+        .env("HALLMARK_PASSPHRASE", PASS)
+        .assert()
+        .success();
+    assert!(creds.join("signer.key").is_file());
+    let out = dir.path().join("signed.png");
+    hallmark()
+        .arg("sign")
+        .arg(media("sample.png"))
+        .arg("-o")
+        .arg(&out)
+        .env("HALLMARK_CREDENTIALS", &creds)
+        .env("HALLMARK_PASSPHRASE", PASS)
+        .assert()
+        .success();
+    hallmark()
+        .args(["verify", "--color", "never", "--trust"])
+        .arg(creds.join("ca.pem"))
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("trusted: intact"))
+        .stdout(predicate::str::contains("\u{1b}[").not());
 }

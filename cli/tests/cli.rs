@@ -21,8 +21,11 @@ fn sign(creds: &Path, input: &Path, output: &Path, extra: &[&str]) -> assert_cmd
 
 #[test]
 fn demo_needs_nothing_and_prints_the_policy() {
+    // The demo keeps its folder for the reader to try; here it goes with the test's.
+    let tmp = tempfile::tempdir().unwrap();
     hallmark()
         .arg("demo")
+        .env("TMPDIR", tmp.path())
         .env("HALLMARK_PASSPHRASE", "not the example passphrase")
         .assert()
         .success()

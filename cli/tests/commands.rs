@@ -249,6 +249,7 @@ fn a_reader_that_stops_early_never_crashes_a_command() {
             .current_dir(dir.path())
             .env("HALLMARK_PASSPHRASE", PASS)
             .env("NO_COLOR", "1")
+            .env("TMPDIR", dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

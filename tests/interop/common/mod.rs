@@ -1,6 +1,7 @@
 //! Shared helpers: the built `hallmark` binary, the interop oracles, fixtures.
 #![allow(dead_code)]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -60,6 +61,17 @@ pub fn python_oracle() -> Command {
     let mut command = Command::new(python);
     command.arg(workspace().join("tests/oracle/python/oracle.py"));
     command
+}
+
+/// c2pa-python's reading of `file` with `read --detail` (claim version,
+/// signing time and every ingredient's validation results), trusting `trust`.
+pub fn python_read(file: &Path, trust: Option<&Path>) -> Value {
+    let mut command = python_oracle();
+    command.arg("read").arg(file).arg("--detail");
+    if let Some(ca) = trust {
+        command.arg("--trust").arg(ca);
+    }
+    json_ok(&mut command)
 }
 
 /// The c2pa-ts oracle (Node). Installed by `tests/run.sh`.
@@ -258,4 +270,158 @@ pub fn oracle_sign(
         None => oracle.arg("--no-policy"),
     };
     json_ok(&mut oracle);
+}
+
+/// Status codes that only c2pa-python's engine (c2pa-rs 0.91) reports, and
+/// that hallmark's (c2pa-rs 0.90) never does. They say nothing about whether
+/// the credentials hold, and are left out on both sides before comparing.
+pub const NEWER_ENGINE_ONLY: &[&str] = &[
+    // 0.91 notes that it did not check revocation when OCSP fetching is off
+    // (both implementations verify offline); 0.90 says nothing.
+    "signingCredential.ocsp.skipped",
+    // 0.91 notes a BMFF hash with exclusions beyond the required ones; 0.90 does not.
+    "assertion.bmffHash.additionalExclusionsPresent",
+    // 0.91 reports a verified CAWG X.509 identity signature; 0.90 reports only its failures.
+    "cawg.x509.signature.validated",
+];
+
+/// Codes c2pa-rs 0.91 renamed, as (0.91's name, 0.90's name): 0.90 reports
+/// an untrusted CAWG X.509 identity credential under the claim signer's code.
+pub const NEWER_ENGINE_RENAMED: &[(&str, &str)] = &[(
+    "cawg.x509.credential.untrusted",
+    "signingCredential.untrusted",
+)];
+
+/// One manifest's validation status codes by kind, as sets (an engine may
+/// report a code once per assertion or once per check), in the names of
+/// hallmark's engine, without [`NEWER_ENGINE_ONLY`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Codes {
+    pub success: BTreeSet<String>,
+    pub informational: BTreeSet<String>,
+    pub failure: BTreeSet<String>,
+}
+
+impl Codes {
+    fn insert(&mut self, kind: &str, code: &str) {
+        if NEWER_ENGINE_ONLY.contains(&code) {
+            return;
+        }
+        let code = NEWER_ENGINE_RENAMED
+            .iter()
+            .find(|(newer, _)| *newer == code)
+            .map_or(code, |(_, older)| older);
+        let set = match kind {
+            "success" => &mut self.success,
+            "informational" => &mut self.informational,
+            "failure" => &mut self.failure,
+            other => panic!("unknown status kind {other}"),
+        };
+        set.insert(code.to_owned());
+    }
+
+    fn from_oracle(read: &Value) -> Codes {
+        let mut codes = Codes::default();
+        for kind in ["success", "informational", "failure"] {
+            for code in read[format!("{kind}_codes")].as_array().unwrap() {
+                codes.insert(kind, code.as_str().unwrap());
+            }
+        }
+        codes
+    }
+
+    fn is_empty(&self) -> bool {
+        self.success.is_empty() && self.informational.is_empty() && self.failure.is_empty()
+    }
+}
+
+/// A set of status codes, to compare with a field of [`Codes`].
+pub fn codes(list: &[&str]) -> BTreeSet<String> {
+    list.iter().map(|code| code.to_string()).collect()
+}
+
+/// The codes hallmark reports for the active manifest.
+pub fn hallmark_codes(report: &Value) -> Codes {
+    hallmark_codes_by_manifest(report)
+        .remove(&None)
+        .unwrap_or_default()
+}
+
+/// The codes c2pa-python reports for the active manifest.
+pub fn oracle_codes(read: &Value) -> Codes {
+    Codes::from_oracle(read)
+}
+
+/// hallmark's codes for each ingredient's manifest, by ingredient assertion URI.
+pub fn hallmark_ingredient_codes(report: &Value) -> BTreeMap<String, Codes> {
+    hallmark_codes_by_manifest(report)
+        .into_iter()
+        .filter_map(|(ingredient, codes)| Some((ingredient?, codes)))
+        .filter(|(_, codes)| !codes.is_empty())
+        .collect()
+}
+
+/// c2pa-python's codes for each ingredient's manifest (`read --detail`).
+pub fn oracle_ingredient_codes(read: &Value) -> BTreeMap<String, Codes> {
+    read["ingredient_deltas"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no ingredient_deltas (read without --detail?): {read}"))
+        .iter()
+        .map(|delta| {
+            let uri = delta["ingredient"].as_str().unwrap().to_owned();
+            (uri, Codes::from_oracle(delta))
+        })
+        .filter(|(_, codes)| !codes.is_empty())
+        .collect()
+}
+
+fn hallmark_codes_by_manifest(report: &Value) -> BTreeMap<Option<String>, Codes> {
+    let mut by_manifest: BTreeMap<Option<String>, Codes> = BTreeMap::new();
+    for status in report["statuses"].as_array().unwrap() {
+        let ingredient = status["ingredient"].as_str().map(str::to_owned);
+        by_manifest.entry(ingredient).or_default().insert(
+            status["kind"].as_str().unwrap(),
+            status["code"].as_str().unwrap(),
+        );
+    }
+    by_manifest
+}
+
+/// hallmark's report and c2pa-python's `read --detail` of the same file
+/// agree: the same state, and the same success, informational and failure
+/// codes for the active manifest and for each ingredient's manifest (up to
+/// the engine differences named in [`NEWER_ENGINE_ONLY`] and [`NEWER_ENGINE_RENAMED`]).
+pub fn assert_agree(what: &str, ours: &Value, theirs: &Value) {
+    assert_agree_but(what, ours, theirs, &[]);
+}
+
+/// As [`assert_agree`], except for `differing`: codes of the active manifest
+/// in which the two engines differ for this particular file, left out on
+/// both sides (the caller pins what each reports).
+pub fn assert_agree_but(what: &str, ours: &Value, theirs: &Value, differing: &[&str]) {
+    assert_eq!(
+        ours["state"].as_str().unwrap(),
+        lower_state(theirs),
+        "{what}: state\nhallmark: {ours}\nc2pa-python: {theirs}"
+    );
+    let without_differing = |mut codes: Codes| {
+        for set in [
+            &mut codes.success,
+            &mut codes.informational,
+            &mut codes.failure,
+        ] {
+            set.retain(|code| !differing.contains(&code.as_str()));
+        }
+        codes
+    };
+    assert_eq!(
+        without_differing(hallmark_codes(ours)),
+        without_differing(oracle_codes(theirs)),
+        "{what}: codes of the active manifest\nhallmark: {ours}\nc2pa-python: {theirs}"
+    );
+    assert_eq!(
+        hallmark_ingredient_codes(ours),
+        oracle_ingredient_codes(theirs),
+        "{what}: codes of the ingredients' manifests\nhallmark: {ours}\nc2pa-python: {theirs}"
+    );
 }

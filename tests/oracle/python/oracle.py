@@ -18,8 +18,8 @@ from pathlib import Path
 
 import c2pa
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 CLAIM_GENERATOR = "c2pa-python-oracle"
@@ -30,6 +30,13 @@ TRAINING_MINING_LABELS = ("cawg.training-mining", "c2pa.training-mining")
 POLICY_ENTRIES = ("ai_training", "ai_generative_training", "ai_inference", "data_mining")
 # id-kp-documentSigning (RFC 9336); not named in cryptography's OID table.
 DOCUMENT_SIGNING_EKU = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
+# Signature algorithms of `make-ca` and `sign`: the key type of the CA and
+# the signer, and the C2PA algorithm of the manifest signature.
+SIGNING_ALGS = {
+    "ed25519": c2pa.C2paSigningAlg.ED25519,
+    "es256": c2pa.C2paSigningAlg.ES256,
+    "ps256": c2pa.C2paSigningAlg.PS256,
+}
 
 # Extension -> MIME type. Kept explicit rather than using `mimetypes`, whose
 # answers depend on the host's /etc/mime.types (e.g. .webp, .flac, .m4a).
@@ -127,12 +134,27 @@ def _key_usage(digital_signature=False, cert_sign=False):
     )
 
 
+def _new_key(alg):
+    """A private key for `alg`: Ed25519, ECDSA P-256, or RSA 2048 (for RSASSA-PSS)."""
+    if alg == "es256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if alg == "ps256":
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return ed25519.Ed25519PrivateKey.generate()
+
+
+def _cert_digest(alg):
+    """The digest certificates are signed with: none for Ed25519 (it takes no
+    separate digest), else SHA-256 (ecdsa-with-SHA256, sha256WithRSAEncryption)."""
+    return None if alg == "ed25519" else hashes.SHA256()
+
+
 def cmd_make_ca(args):
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.timezone.utc)
 
-    ca_key = ed25519.Ed25519PrivateKey.generate()
+    ca_key = _new_key(args.alg)
     ca_name = _name("Oracle Test CA", "Oracle Test Org")
     ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
     ca_cert = (
@@ -146,8 +168,7 @@ def cmd_make_ca(args):
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(_key_usage(cert_sign=True), critical=True)
         .add_extension(ca_ski, critical=False)
-        # Ed25519 signatures take no separate digest, hence algorithm=None.
-        .sign(ca_key, None)
+        .sign(ca_key, _cert_digest(args.alg))
     )
 
     if args.expired:
@@ -156,7 +177,7 @@ def cmd_make_ca(args):
     else:
         not_before = now - datetime.timedelta(days=1)
         not_after = now + datetime.timedelta(days=730)
-    signer_key = ed25519.Ed25519PrivateKey.generate()
+    signer_key = _new_key(args.alg)
     signer_cert = (
         x509.CertificateBuilder()
         .subject_name(_name(args.name, "Oracle Test Org"))
@@ -177,7 +198,7 @@ def cmd_make_ca(args):
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
         )
-        .sign(ca_key, None)
+        .sign(ca_key, _cert_digest(args.alg))
     )
 
     pem = serialization.Encoding.PEM
@@ -251,7 +272,7 @@ def cmd_sign(args):
 
     # ta_url=None: no timestamp authority, so signing never goes online.
     signer_info = c2pa.C2paSignerInfo(
-        c2pa.C2paSigningAlg.ED25519,
+        SIGNING_ALGS[args.alg],
         Path(args.chain).read_bytes(),
         Path(args.key).read_bytes(),
         None,
@@ -307,7 +328,7 @@ def cmd_read(args):
         with open(args.file, "rb") as f, c2pa.Reader(mime, f, manifest, context) as reader:
             store = json.loads(reader.json())
     except c2pa.C2paError.ManifestNotFound:
-        return {
+        nothing = {
             "state": None,
             "has_manifest": False,
             "statuses": [],
@@ -322,13 +343,16 @@ def cmd_read(args):
             "signer": None,
             "ingredients": [],
         }
+        if args.detail:
+            nothing.update({"claim_version": None, "signed_at": None, "ingredient_deltas": []})
+        return nothing
 
     label = store.get("active_manifest")
     manifest = store.get("manifests", {}).get(label, {}) if label else {}
     results = (store.get("validation_results") or {}).get("activeManifest") or {}
     failures = results.get("failure") or []
     signature = manifest.get("signature_info")
-    return {
+    read = {
         "state": store.get("validation_state"),
         "has_manifest": True,
         "statuses": [
@@ -353,6 +377,28 @@ def cmd_read(args):
         "ingredients": [
             {"title": i.get("title"), "relationship": i.get("relationship")}
             for i in manifest.get("ingredients", [])
+        ],
+    }
+    if args.detail:
+        read.update(detail(store, manifest))
+    return read
+
+
+def detail(store, manifest):
+    """What `read --detail` adds: the active claim's version, its signing time,
+    and the validation results of each ingredient's manifest."""
+    deltas = (store.get("validation_results") or {}).get("ingredientDeltas") or []
+    return {
+        "claim_version": manifest.get("claim_version"),
+        "signed_at": (manifest.get("signature_info") or {}).get("time"),
+        "ingredient_deltas": [
+            {
+                "ingredient": delta.get("ingredientAssertionURI"),
+                "failure_codes": codes(delta["validationDeltas"].get("failure")),
+                "success_codes": codes(delta["validationDeltas"].get("success")),
+                "informational_codes": codes(delta["validationDeltas"].get("informational")),
+            }
+            for delta in deltas
         ],
     }
 
@@ -389,8 +435,9 @@ def build_parser():
     parser = JsonArgumentParser(prog="oracle.py", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=JsonArgumentParser)
 
-    p = sub.add_parser("make-ca", help="create an Ed25519 test CA and signer certificate")
+    p = sub.add_parser("make-ca", help="create a test CA and signer certificate")
     p.add_argument("dir")
+    p.add_argument("--alg", default="ed25519", choices=SIGNING_ALGS, help="key type of both")
     p.add_argument("--expired", action="store_true", help="signer cert validity in the past")
     p.add_argument("--name", default="Oracle Signer", help="signer common name")
     p.set_defaults(func=cmd_make_ca)
@@ -399,7 +446,8 @@ def build_parser():
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
     p.add_argument("--chain", required=True, help="PEM: signer cert then CA cert")
-    p.add_argument("--key", required=True, help="PEM PKCS#8 Ed25519 private key")
+    p.add_argument("--key", required=True, help="PEM PKCS#8 private key")
+    p.add_argument("--alg", default="ed25519", choices=SIGNING_ALGS, help="signature algorithm")
     p.add_argument("--format", help="MIME type (default: from the IN extension)")
     policy = p.add_mutually_exclusive_group()
     policy.add_argument("--policy", help="JSON file: the assertion's data object")
@@ -414,6 +462,11 @@ def build_parser():
     p.add_argument("--format", help="MIME type (default: from the FILE extension)")
     p.add_argument("--trust", action="append", metavar="PEM", help="trust anchor PEM file")
     p.add_argument("--manifest", metavar="C2PA", help="a sidecar manifest store for FILE")
+    p.add_argument(
+        "--detail",
+        action="store_true",
+        help="add claim_version, signed_at and ingredient_deltas",
+    )
     p.set_defaults(func=cmd_read)
 
     p = sub.add_parser("formats", help="MIME types c2pa-python reads and signs")

@@ -247,15 +247,21 @@ fn existing_outputs_are_kept_unless_forced() {
     hallmark().arg("verify").arg(&out).assert().success();
 }
 
+/// `art/a/x.jpg` and `art/b/x.jpg` below `dir`: two inputs with one file name.
+fn two_files_named_alike(dir: &Path) -> std::path::PathBuf {
+    let art = dir.join("art");
+    for folder in ["a", "b"] {
+        std::fs::create_dir_all(art.join(folder)).unwrap();
+        std::fs::copy(media("sample.jpg"), art.join(folder).join("x.jpg")).unwrap();
+    }
+    art
+}
+
 #[test]
 fn plans_that_cannot_work_are_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let creds = keygen(dir.path());
-    let art = dir.path().join("art");
-    std::fs::create_dir_all(art.join("a")).unwrap();
-    std::fs::create_dir_all(art.join("b")).unwrap();
-    std::fs::copy(media("sample.jpg"), art.join("a/x.jpg")).unwrap();
-    std::fs::copy(media("sample.jpg"), art.join("b/x.jpg")).unwrap();
+    let art = two_files_named_alike(dir.path());
 
     sign(&creds)
         .arg(&art)
@@ -302,11 +308,7 @@ fn plans_that_cannot_work_are_refused_before_anything_is_written() {
 fn outputs_that_collide_or_replace_originals_refuse_only_those_files() {
     let dir = tempfile::tempdir().unwrap();
     let creds = keygen(dir.path());
-    let art = dir.path().join("art");
-    std::fs::create_dir_all(art.join("a")).unwrap();
-    std::fs::create_dir_all(art.join("b")).unwrap();
-    std::fs::copy(media("sample.jpg"), art.join("a/x.jpg")).unwrap();
-    std::fs::copy(media("sample.jpg"), art.join("b/x.jpg")).unwrap();
+    let art = two_files_named_alike(dir.path());
     std::fs::copy(media("sample.png"), art.join("a/y.png")).unwrap();
     let original = std::fs::read(art.join("b/x.jpg")).unwrap();
 

@@ -82,16 +82,7 @@ fn hallmark_agrees_with_c2pa_python_on_what_it_signs() {
     let ca = oracle_ca(&dir.path().join("ca"), &[]);
     for name in python_signable() {
         let signed = dir.path().join(format!("python-{name}"));
-        json_ok(
-            python_oracle()
-                .arg("sign")
-                .arg(media(name))
-                .arg(&signed)
-                .arg("--chain")
-                .arg(&ca.chain)
-                .arg("--key")
-                .arg(&ca.key),
-        );
+        python_sign(&media(name), &signed, &ca, &[]);
         let theirs = python_read(&signed, None);
         let (ours, code) = hallmark_verify(&signed, None);
         assert_agree(name, &ours, &theirs);
@@ -122,18 +113,7 @@ fn hallmark_verifies_c2pa_python_es256_and_ps256_signatures() {
         for name in ["sample.jpg", "sample.mp4"] {
             let what = format!("{alg} {name}");
             let signed = dir.path().join(format!("{alg}-{name}"));
-            json_ok(
-                python_oracle()
-                    .arg("sign")
-                    .arg(media(name))
-                    .arg(&signed)
-                    .arg("--chain")
-                    .arg(&ca.chain)
-                    .arg("--key")
-                    .arg(&ca.key)
-                    .arg("--alg")
-                    .arg(alg),
-            );
+            python_sign(&media(name), &signed, &ca, &["--alg", alg]);
             let theirs = python_read(&signed, None);
             let (ours, code) = hallmark_verify(&signed, None);
             assert_eq!(ours["state"], "valid", "{what}: {ours}");

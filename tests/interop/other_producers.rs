@@ -40,20 +40,6 @@ fn assert_same_verdict_but(
     (ours, theirs)
 }
 
-fn python_sign(input: &Path, output: &Path, ca: &OracleCa, extra: &[&str]) {
-    json_ok(
-        python_oracle()
-            .arg("sign")
-            .arg(input)
-            .arg(output)
-            .arg("--chain")
-            .arg(&ca.chain)
-            .arg("--key")
-            .arg(&ca.key)
-            .args(extra),
-    );
-}
-
 /// A PEM bundle of several CA files.
 fn bundle(dir: &Path, cas: &[&Path]) -> PathBuf {
     let text: String = cas

@@ -99,6 +99,21 @@ pub struct OracleCa {
     pub key: PathBuf,
 }
 
+/// c2pa-python signs `input` into `output` under `ca`'s signer (`extra`: more oracle flags).
+pub fn python_sign(input: &Path, output: &Path, ca: &OracleCa, extra: &[&str]) {
+    json_ok(
+        python_oracle()
+            .arg("sign")
+            .arg(input)
+            .arg(output)
+            .arg("--chain")
+            .arg(&ca.chain)
+            .arg("--key")
+            .arg(&ca.key)
+            .args(extra),
+    );
+}
+
 pub fn oracle_ca(dir: &Path, extra: &[&str]) -> OracleCa {
     let v = json_ok(python_oracle().arg("make-ca").arg(dir).args(extra));
     let path = |k: &str| PathBuf::from(v[k].as_str().unwrap());

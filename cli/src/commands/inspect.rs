@@ -66,10 +66,11 @@ fn outline(file: &str, store: &Value) -> String {
                 info.get("version").map(text).unwrap_or_default()
             );
         }
+        // The engine's `issuer` here is the signer certificate's own organisation.
         if let Some(signature) = manifest.get("signature_info") {
             let _ = writeln!(
                 out,
-                "    signed by: {} (issuer {})",
+                "    signed by: {} (organisation {})",
                 signature
                     .get("common_name")
                     .map(text)

@@ -51,7 +51,9 @@ build_module() {
     shift
     say "building $name"
     cargo build --locked --release --target wasm32-unknown-unknown "$@"
-    wasm-bindgen --target web --out-dir "$PKG" --out-name "$name" \
+    # --experimental-reset-state-function: __wbg_reset_state() instantiates the
+    # module afresh, which js/hallmark_wasm.js does after a trap.
+    wasm-bindgen --target web --experimental-reset-state-function --out-dir "$PKG" --out-name "$name" \
         target/wasm32-unknown-unknown/release/hallmark_wasm.wasm
     say "wasm-opt -Oz $name"
     "$WASM_OPT" -Oz --strip-debug --strip-producers "${FEATURES_OPT[@]}" \
@@ -68,6 +70,17 @@ mv "$PKG/hallmark_wasm_core_bg.wasm" "$PKG/hallmark_wasm_bg.wasm"
 mv "$PKG/hallmark_wasm_core_bg.wasm.d.ts" "$PKG/hallmark_wasm_bg.wasm.d.ts"
 cp js/hallmark_wasm.js js/hallmark_wasm.d.ts "$PKG/"
 
+# The licence texts, from the repository's root, listed in the package's files.
+EXTRA_FILES=""
+for license in LICENSE-MIT LICENSE-APACHE; do
+    if [ -f "$WASM_DIR/../$license" ]; then
+        cp "$WASM_DIR/../$license" "$PKG/$license"
+        EXTRA_FILES+=", \"$license\""
+    else
+        say "warning: $license is missing from the repository root; the package will not carry it"
+    fi
+done
+
 VERSION="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
 cat > "$PKG/package.json" <<JSON
 {
@@ -81,11 +94,17 @@ cat > "$PKG/package.json" <<JSON
   "main": "hallmark_wasm.js",
   "module": "hallmark_wasm.js",
   "types": "hallmark_wasm.d.ts",
+  "exports": {
+    ".": { "types": "./hallmark_wasm.d.ts", "default": "./hallmark_wasm.js" },
+    "./hallmark_wasm_bg.wasm": "./hallmark_wasm_bg.wasm",
+    "./hallmark_wasm_pdf_bg.wasm": "./hallmark_wasm_pdf_bg.wasm",
+    "./package.json": "./package.json"
+  },
   "files": [
     "hallmark_wasm.js", "hallmark_wasm.d.ts", "hallmark_wasm_bg.wasm", "hallmark_wasm_bg.wasm.d.ts",
     "hallmark_wasm_core.js", "hallmark_wasm_core.d.ts",
     "hallmark_wasm_pdf.js", "hallmark_wasm_pdf.d.ts", "hallmark_wasm_pdf_bg.wasm", "hallmark_wasm_pdf_bg.wasm.d.ts",
-    "README.md"
+    "README.md"$EXTRA_FILES
   ],
   "sideEffects": false
 }

@@ -2,28 +2,151 @@
 //! hallmark and by two independent implementations, compared field by field
 //! with the CLI; the demo page; the extension. The Chromium side is
 //! `wasm/tests/browser.mjs`; this side builds the corpus and judges.
+//!
+//! Every suite runs under a time limit (`HALLMARK_BROWSER_TIMEOUT_SECS`,
+//! 600 s by default): past it, node and the Chromium it started are killed and
+//! the test fails saying so.
 
 #[path = "../interop/common/mod.rs"]
 mod common;
 
+use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use common::*;
 use hallmark::policy::Kind;
 use hallmark::{MediaFormat, Report};
 use serde_json::{Value, json};
 
-/// Where screenshots go.
+/// Where screenshots and generated files go.
 fn artifacts() -> PathBuf {
     let dir = workspace().join("target/browser-artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-/// Run one suite of `wasm/tests/browser.mjs` and parse what it prints.
-fn browser(suite: &str, corpus: &Path) -> Value {
+/// How long one browser suite may run.
+fn suite_limit() -> Duration {
+    let secs = std::env::var("HALLMARK_BROWSER_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    Duration::from_secs(secs)
+}
+
+/// What a run of `browser.mjs` gave: its process group and the outcome.
+struct Run {
+    /// node's process id, which is also the id of its process group.
+    group: u32,
+    /// The JSON it printed, or why it failed.
+    outcome: Result<Value, String>,
+}
+
+/// Read a child's pipe to the end on a thread of its own.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buffer = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut buffer);
+        }
+        let _ = tx.send(buffer);
+    });
+    rx
+}
+
+/// Whether any process of a process group is still alive.
+fn group_alive(group: u32) -> bool {
+    Command::new("kill")
+        .args(["-0", "--", &format!("-{group}")])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Kill node's whole process group (node and the Chromium it started) and
+/// wait, up to 10 s, until it is gone. Says whether it is.
+fn kill_group(child: &mut Child) -> bool {
+    let group = child.id();
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{group}")])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while group_alive(group) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    !group_alive(group)
+}
+
+/// Run one suite of `wasm/tests/browser.mjs`, killing it after `limit`;
+/// node abandons it by itself after `node_limit`.
+fn run_suite(suite: &str, corpus: &Path, limit: Duration, node_limit: Duration) -> Run {
+    let wasm = workspace().join("wasm");
+    // Temporary files of node, Playwright and Chromium, removed when this run
+    // ends, even when they were killed before they could clean up.
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let mut child = Command::new("node")
+        .env("TMPDIR", scratch.path())
+        .arg(wasm.join("tests/browser.mjs"))
+        .arg(suite)
+        .arg(corpus)
+        .arg(artifacts())
+        .env(
+            "HALLMARK_SUITE_TIMEOUT_MS",
+            node_limit.as_millis().to_string(),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so that a kill reaches the browser it started too.
+        .process_group(0)
+        .spawn()
+        .expect("node starts");
+    let group = child.id();
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let text = |rx: &mpsc::Receiver<Vec<u8>>| {
+        String::from_utf8_lossy(&rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default())
+            .into_owned()
+    };
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Ok(None) => {
+                let gone = kill_group(&mut child);
+                let outcome = Err(format!(
+                    "browser suite {suite} did not finish within {} s: killed node and the Chromium it started \
+                     ({}); its output so far:\n{}",
+                    limit.as_secs(),
+                    if gone { "all gone" } else { "some SURVIVE" },
+                    text(&stderr)
+                ));
+                return Run { group, outcome };
+            }
+            Err(e) => panic!("cannot wait for the browser suite {suite}: {e}"),
+        }
+    };
+    let (out, err) = (text(&stdout), text(&stderr));
+    let outcome = if !status.success() {
+        Err(format!("browser suite {suite} failed ({status}):\n{err}"))
+    } else {
+        serde_json::from_str(&out)
+            .map_err(|e| format!("browser suite {suite} printed no JSON ({e}): {out}\n{err}"))
+    };
+    Run { group, outcome }
+}
+
+/// The checks every suite needs before it can run.
+fn browser_tools() {
     let wasm = workspace().join("wasm");
     assert!(
         wasm.join("pkg/hallmark_wasm_bg.wasm").exists(),
@@ -33,31 +156,50 @@ fn browser(suite: &str, corpus: &Path) -> Value {
         wasm.join("tests/node_modules/playwright-core").exists(),
         "the browser test driver is not installed: run `bash tests/run.sh`, which installs it"
     );
-    let output = Command::new("node")
-        .arg(wasm.join("tests/browser.mjs"))
-        .arg(suite)
-        .arg(corpus)
-        .arg(artifacts())
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "browser suite {suite} failed to run:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "browser suite {suite} printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
 }
 
-/// One file of the corpus and what the CLI says about it.
+/// Run one suite of `wasm/tests/browser.mjs` and parse what it prints.
+fn browser(suite: &str, corpus: &Path) -> Value {
+    browser_tools();
+    let limit = suite_limit();
+    // node gives up first, closing its browser tidily; the kill is the last resort.
+    let node_limit = limit.saturating_sub(Duration::from_secs(30)).max(limit / 2);
+    run_suite(suite, corpus, limit, node_limit)
+        .outcome
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One verification the browser makes, and what the CLI says of the same bytes.
 struct Entry {
+    /// The corpus file whose bytes are verified.
     file: String,
+    /// The media type handed to `verify`.
+    mime: String,
+    /// `options.name`, if given.
+    name: Option<String>,
+    /// Trust anchors, as corpus paths.
     trust: Vec<String>,
+    /// Whether the bytes go in as an `ArrayBuffer` rather than a `Uint8Array`.
+    array_buffer: bool,
+    /// The CLI's `--json` line for these bytes under the same format claim.
     expected: Value,
+}
+
+impl Entry {
+    fn label(&self) -> String {
+        format!(
+            "{} as {:?} named {:?} (trust {:?}{})",
+            self.file,
+            self.mime,
+            self.name,
+            self.trust,
+            if self.array_buffer {
+                ", ArrayBuffer"
+            } else {
+                ""
+            }
+        )
+    }
 }
 
 /// The corpus, built once per test binary.
@@ -73,6 +215,32 @@ fn corpus() -> &'static Corpus {
 
 fn mime_of(file: &str) -> &'static str {
     MediaFormat::from_path(Path::new(file)).map_or("application/octet-stream", |f| f.mime_type())
+}
+
+/// The CLI's `--json` line for `path` (relative to the corpus, so that its
+/// `file` is the name the browser is given).
+fn cli_line(root: &Path, path: &str, trust: &[String]) -> Value {
+    let mut command = hallmark();
+    command.current_dir(root).args(["verify", "--json"]);
+    for anchor in trust {
+        command.arg("--trust").arg(root.join(anchor));
+    }
+    let (line, _) = json_of(command.arg(path));
+    assert_eq!(line["file"], path, "the CLI names the file as given");
+    line
+}
+
+/// What the browser says without a name: the CLI's line for `path`, with
+/// `file` null and errors starting "input: " instead of the path.
+fn unnamed(mut line: Value, path: &str) -> Value {
+    if let Some(error) = line["error"].as_str() {
+        let rest = error
+            .strip_prefix(&format!("{path}: "))
+            .unwrap_or_else(|| panic!("the CLI's error does not start with the file: {error}"));
+        line["error"] = json!(format!("input: {rest}"));
+    }
+    line["file"] = Value::Null;
+    line
 }
 
 fn build_corpus() -> Corpus {
@@ -180,54 +348,164 @@ fn build_corpus() -> Corpus {
         files.push((name.into(), vec![]));
     }
 
-    // What the CLI says about each.
-    let entries: Vec<Entry> = files
+    // Each file as the browser would meet it: its type from its extension, its name given.
+    let mut entries: Vec<Entry> = files
         .into_iter()
-        .map(|(file, trust)| {
-            let mut command = hallmark();
-            command.args(["verify", "--json"]);
-            for anchor in &trust {
-                command.arg("--trust").arg(root.join(anchor));
-            }
-            let (mut expected, _) = json_of(command.arg(root.join(&file)));
-            expected.as_object_mut().unwrap().remove("file");
-            Entry {
-                file,
-                trust,
-                expected,
-            }
+        .map(|(file, trust)| Entry {
+            mime: mime_of(&file).into(),
+            name: Some(file.clone()),
+            expected: cli_line(root, &file, &trust),
+            file,
+            trust,
+            array_buffer: false,
         })
         .collect();
-    let listing: Vec<Value> = entries
-        .iter()
-        .map(|e| json!({"file": e.file, "mime": mime_of(&e.file), "trust": e.trust}))
-        .collect();
+    let named = |file: &str, mime: &str, trust: Vec<String>, array_buffer: bool| Entry {
+        file: file.into(),
+        mime: mime.into(),
+        name: Some(file.into()),
+        expected: cli_line(root, file, &trust),
+        trust,
+        array_buffer,
+    };
+    // A generic or empty media type: the name's extension is the claim, as for the CLI.
+    let mut generic: Vec<String> = SIGNABLE.iter().map(|n| format!("hallmark-{n}")).collect();
+    generic.extend(["python-sample.pdf", "tampered.jpg", "garbage.jpg"].map(String::from));
+    for file in &generic {
+        entries.push(named(file, "application/octet-stream", vec![], false));
+    }
+    entries.push(named("hallmark-sample.heic", "", vec![], false));
+    // A wrong media type: with a name, the report is still the CLI's for that name.
+    for (file, mime) in [
+        ("hallmark-sample.jpg", "image/png"),
+        ("hallmark-sample.png", "application/pdf"),
+        ("hallmark-sample.mov", "video/mp4"),
+        ("hallmark-sample.m4a", "video/mp4"),
+        ("hallmark-sample.dng", "image/tiff"),
+        ("hallmark-sample.flac", "audio/mpeg"),
+        ("python-sample.pdf", "image/jpeg"),
+        ("garbage.jpg", "image/png"),
+    ] {
+        entries.push(named(file, mime, vec![], false));
+    }
+    // ArrayBuffers instead of Uint8Arrays, the PDF module included.
+    entries.push(named("hallmark-sample.jpg", "image/jpeg", example(), true));
+    entries.push(named(
+        "python-sample.pdf",
+        "application/pdf",
+        oracle(),
+        true,
+    ));
+    entries.push(named("hallmark-sample.mp4", "video/mp4", vec![], true));
+    // No name: the media type alone is the claim, as an extension is for the
+    // CLI. Compared with the CLI on a copy whose extension says what the type
+    // says (none for a generic type).
+    std::fs::create_dir_all(root.join("claims")).unwrap();
+    for (file, mime, extension, trust) in [
+        ("hallmark-sample.mov", "video/mp4", Some("mp4"), vec![]),
+        ("hallmark-sample.dng", "image/tiff", Some("tif"), vec![]),
+        (
+            "hallmark-sample.dng",
+            "application/octet-stream",
+            None,
+            vec![],
+        ),
+        (
+            "hallmark-sample.flac",
+            "application/octet-stream",
+            None,
+            vec![],
+        ),
+        ("hallmark-sample.jpg", "image/png", Some("png"), vec![]),
+        ("hallmark-sample.png", "image/png", Some("png"), example()),
+        (
+            "python-sample.pdf",
+            "application/octet-stream",
+            None,
+            vec![],
+        ),
+        ("garbage.jpg", "image/jpeg", Some("jpg"), vec![]),
+        ("garbage.jpg", "application/octet-stream", None, vec![]),
+    ] {
+        let stem = file.replace('.', "-");
+        let copy = match extension {
+            Some(extension) => format!("claims/{stem}.{extension}"),
+            None => format!("claims/{stem}"),
+        };
+        std::fs::copy(root.join(file), root.join(&copy)).unwrap();
+        entries.push(Entry {
+            file: file.into(),
+            mime: mime.into(),
+            name: None,
+            expected: unnamed(cli_line(root, &copy, &trust), &copy),
+            trust,
+            array_buffer: extension.is_none(),
+        });
+    }
+
+    let corpus = json!({
+        "entries": entries
+            .iter()
+            .map(|e| json!({
+                "file": e.file, "mime": e.mime, "name": e.name, "trust": e.trust, "arrayBuffer": e.array_buffer,
+            }))
+            .collect::<Vec<_>>(),
+        "edges": {
+            "jpeg": "hallmark-sample.jpg", "pdf": "python-sample.pdf",
+            "garbage": "garbage.jpg", "anchor": "anchors/example-ca.pem",
+        },
+        "watchdog": {"file": "hallmark-sample.jpg", "mime": "image/jpeg", "name": "hallmark-sample.jpg", "trust": []},
+    });
     std::fs::write(
         root.join("corpus.json"),
-        serde_json::to_string_pretty(&listing).unwrap(),
+        serde_json::to_string_pretty(&corpus).unwrap(),
     )
     .unwrap();
     Corpus { dir, entries }
 }
 
+/// The corpus entry for `file` named as itself with these trust anchors.
+fn entry<'a>(corpus: &'a Corpus, file: &str, trust: &[&str]) -> &'a Entry {
+    corpus
+        .entries
+        .iter()
+        .find(|e| {
+            e.file == file
+                && e.name.as_deref() == Some(file)
+                && e.mime == mime_of(file)
+                && e.trust == trust
+                && !e.array_buffer
+        })
+        .unwrap_or_else(|| panic!("no corpus entry for {file} with {trust:?}"))
+}
+
+/// What the API suite found, run once for the tests that judge it.
+fn api_outcome() -> &'static Value {
+    static OUTCOME: OnceLock<Value> = OnceLock::new();
+    OUTCOME.get_or_init(|| browser("api", corpus().dir.path()))
+}
+
 #[test]
 fn the_browser_api_agrees_with_the_cli_on_every_file() {
     let corpus = corpus();
-    let outcome = browser("api", corpus.dir.path());
+    let outcome = api_outcome();
     assert_eq!(outcome["alive"], true, "the page stopped answering");
     let results = outcome["results"].as_array().unwrap();
     assert_eq!(results.len(), corpus.entries.len());
     let mut states = std::collections::BTreeMap::new();
     for (entry, result) in corpus.entries.iter().zip(results) {
-        let label = format!("{} (trust {:?})", entry.file, entry.trust);
+        let label = entry.label();
         assert_eq!(result["file"], entry.file.as_str());
+        assert!(result["hang"].is_null(), "{label}: {result}");
         if entry.expected["state"] == "error" {
             let error = result["error"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{label}: expected an error, got {result}"));
             assert_eq!(result["isError"], true, "{label}: rejects with an Error");
-            assert!(!error.starts_with("HANG"), "{label}: {error}");
-            assert!(!error.is_empty(), "{label}");
+            assert_eq!(
+                error, entry.expected["error"],
+                "{label}: browser and CLI errors differ"
+            );
             *states.entry("error".to_string()).or_insert(0) += 1;
             continue;
         }
@@ -255,10 +533,195 @@ fn the_browser_api_agrees_with_the_cli_on_every_file() {
             "no {state} case: {states:?}"
         );
     }
+    // The claims matter where the CLI says they do: the names and types that
+    // claim DNG, MOV or M4A keep them, a wrong claim across containers does not.
+    let format_of = |file: &str, mime: &str, named: bool| {
+        let at = corpus
+            .entries
+            .iter()
+            .position(|e| e.file == file && e.mime == mime && e.name.is_some() == named)
+            .unwrap_or_else(|| panic!("no entry {file} {mime}"));
+        results[at]["report"]["format"].clone()
+    };
+    assert_eq!(
+        format_of("hallmark-sample.dng", "application/octet-stream", true),
+        "image/x-adobe-dng"
+    );
+    assert_eq!(
+        format_of("hallmark-sample.dng", "application/octet-stream", false),
+        "image/tiff"
+    );
+    assert_eq!(
+        format_of("hallmark-sample.mov", "video/mp4", true),
+        "video/quicktime"
+    );
+    assert_eq!(
+        format_of("hallmark-sample.mov", "video/mp4", false),
+        "video/mp4"
+    );
+    assert_eq!(
+        format_of("hallmark-sample.jpg", "image/png", false),
+        "image/jpeg"
+    );
 }
 
 #[test]
-fn the_typescript_types_describe_the_api() {
+fn the_browser_api_takes_buffers_refuses_unknown_options_and_recovers_from_a_trap() {
+    let corpus = corpus();
+    let outcome = api_outcome();
+    let edges = &outcome["edges"];
+    assert!(edges["failed"].is_null(), "{}", edges["failed"]);
+    let signed = entry(corpus, "hallmark-sample.jpg", &["anchors/example-ca.pem"]);
+
+    // An ArrayBuffer is read like the Uint8Array over it.
+    assert_eq!(edges["arrayBuffer"]["view"], signed.expected);
+    assert_eq!(edges["arrayBuffer"]["buffer"], signed.expected);
+
+    // Misuse is an Error that says what is wrong.
+    let message = |case: &str| -> String {
+        let failure = &edges[case];
+        assert_eq!(failure["isError"], true, "{case}: {failure}");
+        failure["message"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(
+        message("unknownOption"),
+        "unknown option \"trustAnchor\": the options are trustAnchors and name"
+    );
+    assert!(
+        message("optionsNotObject").starts_with("options must be an object"),
+        "{}",
+        message("optionsNotObject")
+    );
+    assert_eq!(
+        message("nameNotString"),
+        "options.name must be a string, not a number"
+    );
+    assert_eq!(
+        message("bytesArray"),
+        "photo.jpg: the bytes must be a Uint8Array or an ArrayBuffer, not an Array"
+    );
+    assert_eq!(
+        message("bytesString"),
+        "input: the bytes must be a Uint8Array or an ArrayBuffer, not a string"
+    );
+    // Errors start with the name when there is one.
+    let named = message("namedError");
+    assert!(named.starts_with("photo.jpg: not a JPEG"), "{named}");
+    assert_eq!(
+        message("unnamedError"),
+        named.replacen("photo.jpg: ", "input: ", 1)
+    );
+
+    let formats = &edges["formatOf"];
+    assert_eq!(formats["jpegGeneric"], "image/jpeg");
+    assert_eq!(formats["jpegClaimedPng"], "image/jpeg");
+    assert_eq!(formats["pdfClaimedJpeg"], "application/pdf");
+    assert!(formats["garbage"].is_null(), "{formats}");
+
+    // Two PDFs verified at once load the PDF module once.
+    let pdf = &edges["pdf"];
+    assert_eq!(
+        (pdf["before"].as_u64(), pdf["after"].as_u64()),
+        (Some(0), Some(1)),
+        "{pdf}"
+    );
+    assert_eq!(pdf["states"], json!(["valid", "valid"]));
+    assert_eq!(
+        pdf["formats"],
+        json!(["application/pdf", "application/pdf"])
+    );
+
+    // A trap fails the call that meets it; the next call has a fresh module.
+    let trap = &edges["trap"];
+    assert_eq!(trap["first"]["kind"], "RuntimeError", "{trap}");
+    assert_eq!(trap["then"]["returned"], signed.expected, "{trap}");
+
+    // The harness's watchdog ends a job that never answers, and the next job works.
+    let watchdog = &outcome["watchdog"];
+    assert_eq!(watchdog["hang"]["hang"], true, "{watchdog}");
+    assert!(
+        watchdog["hang"]["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("HANG")),
+        "{watchdog}"
+    );
+    assert_eq!(watchdog["after"]["report"]["state"], "valid", "{watchdog}");
+}
+
+#[test]
+fn a_browser_suite_that_hangs_is_killed_with_its_chromium() {
+    browser_tools();
+    let scratch = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let run = run_suite(
+        "hang",
+        scratch.path(),
+        Duration::from_secs(30),
+        Duration::from_secs(3600),
+    );
+    let error = run.outcome.expect_err("a suite that never finishes fails");
+    assert!(
+        error.contains("did not finish within 30 s") && error.contains("(all gone)"),
+        "{error}"
+    );
+    assert!(
+        error.contains("hang: Chromium started"),
+        "Chromium was running when the limit struck: {error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(!group_alive(run.group));
+}
+
+#[test]
+fn a_browser_suite_that_hangs_gives_up_by_itself_first() {
+    browser_tools();
+    let scratch = tempfile::tempdir().unwrap();
+    let run = run_suite(
+        "hang",
+        scratch.path(),
+        Duration::from_secs(120),
+        Duration::from_secs(15),
+    );
+    let error = run.outcome.expect_err("a suite that never finishes fails");
+    assert!(
+        error.contains("browser suite hang did not finish within 15 s: abandoned")
+            && !error.contains("killed node"),
+        "{error}"
+    );
+    // It closed the Chromium it started.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while group_alive(run.group) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!group_alive(run.group), "Chromium outlived the suite");
+}
+
+/// A TypeScript file holding `reports` as object literals typed `Report`:
+/// tsc refuses a field the type lacks and a field it requires that is
+/// missing. Two literals that must fail (`@ts-expect-error`) show that it
+/// does.
+fn reports_as_typescript(reports: &[&Value]) -> String {
+    let mut ts = String::from(
+        "// Generated by tests/browser/main.rs from real reports: checked with tsc, never edited.\n\
+         import type { Report } from \"../../wasm/pkg/hallmark_wasm.js\";\n\n",
+    );
+    for (i, report) in reports.iter().enumerate() {
+        // One line each, so that every error points at the line it is about.
+        ts.push_str(&format!("export const report{i}: Report = {report};\n"));
+    }
+    let mut extra = reports[0].clone();
+    extra["unexpected_field"] = json!(1);
+    let mut missing = reports[0].clone();
+    missing.as_object_mut().unwrap().remove("state");
+    ts.push_str(&format!(
+        "// @ts-expect-error: a field Report does not have\nexport const extra: Report = {extra};\n\
+         // @ts-expect-error: a field Report requires is missing\nexport const missing: Report = {missing};\n"
+    ));
+    ts
+}
+
+#[test]
+fn the_typescript_types_describe_the_api_and_the_real_reports() {
     let wasm = workspace().join("wasm");
     let tsc = wasm.join("tests/node_modules/typescript/bin/tsc");
     assert!(
@@ -269,6 +732,24 @@ fn the_typescript_types_describe_the_api() {
         wasm.join("pkg/hallmark_wasm.d.ts").exists(),
         "run `bash wasm/build.sh` first"
     );
+    // Every distinct report of the corpus (the API test shows the browser's are the same).
+    let corpus = corpus();
+    let mut reports: Vec<&Value> = Vec::new();
+    for e in &corpus.entries {
+        if e.expected["state"] != "error" && !reports.contains(&&e.expected) {
+            reports.push(&e.expected);
+        }
+    }
+    for state in ["trusted", "valid", "invalid", "none"] {
+        assert!(
+            reports.iter().any(|r| r["state"] == state),
+            "no {state} report"
+        );
+    }
+    assert!(reports.iter().any(|r| r["file"].is_null()));
+    let generated = artifacts().join("reports.ts");
+    std::fs::write(&generated, reports_as_typescript(&reports)).unwrap();
+
     let output = Command::new("node")
         .arg(&tsc)
         .args([
@@ -283,11 +764,13 @@ fn the_typescript_types_describe_the_api() {
             "false",
         ])
         .arg(wasm.join("tests/types-check.ts"))
+        .arg(&generated)
         .output()
         .unwrap();
     assert!(
         output.status.success(),
-        "the package's TypeScript types do not check:\n{}{}",
+        "the package's TypeScript types do not check (the reports are in {}):\n{}{}",
+        generated.display(),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
@@ -386,7 +869,7 @@ fn the_extension_badges_images_and_reports_on_request() {
             .iter()
             .find(|i| i["id"] == id)
             .cloned()
-            .unwrap_or_else(|| panic!("no image {id}"))
+            .unwrap_or_else(|| panic!("no image {id} in {when}"))
     };
     let signed = image("before", "signed");
     assert_eq!(
@@ -423,6 +906,81 @@ fn the_extension_badges_images_and_reports_on_request() {
     );
     assert_eq!(foreign["aiTraining"], "notAllowed");
 
+    // An image that did not load is not checked, nor fetched by the extension.
+    let broken = image("before", "broken");
+    assert_eq!(broken["loaded"], false);
+    assert_eq!(broken["attributes"], json!([]), "{broken}");
+    let requests = &outcome["requests"];
+    assert_eq!(
+        requests["page/corpus/no-such-image.png"], 1,
+        "only the page asked for the broken image: {requests}"
+    );
+    assert_eq!(
+        requests["page/corpus/hallmark-sample.jpg"], 2,
+        "the page and the extension fetched the signed image: {requests}"
+    );
+
+    // On a page from a public host, a loopback image is refused without a
+    // fetch, and the page learns nothing but "error".
+    let own = image("onPublicPage", "own");
+    assert_eq!(own["state"], "valid", "{own}");
+    let loopback = image("onPublicPage", "loopback");
+    assert_eq!(loopback["loaded"], true);
+    assert_eq!(loopback["state"], "error", "{loopback}");
+    assert_eq!(loopback["attributes"], json!(["data-hallmark-state"]));
+    assert!(loopback["badge"].is_null());
+    assert_eq!(
+        requests["other/python-sample.jpg"], 1,
+        "the extension did not fetch the loopback image: {requests}"
+    );
+    // No reason for a failure ever enters a page.
+    for when in ["before", "onPublicPage", "after"] {
+        for img in outcome[when].as_array().unwrap() {
+            assert!(
+                img["attributes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|a| a == "data-hallmark-state" || a == "data-hallmark-ai-training"),
+                "{when}: {img}"
+            );
+        }
+    }
+
+    // The context-menu item exists, and its click handler opens the report,
+    // which shows what the page was not told.
+    assert_eq!(outcome["menu"]["item"], "exists");
+    assert!(
+        outcome["menu"]["missing"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-item"),
+        "{}",
+        outcome["menu"]
+    );
+    let broken_report = &outcome["brokenReport"];
+    assert_eq!(broken_report["state"], "error");
+    assert!(
+        broken_report["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 404"),
+        "{broken_report}"
+    );
+
+    // PDFs are not checked by the extension, and it says so.
+    let pdf_report = &outcome["pdfReport"];
+    assert_eq!(pdf_report["state"], "error");
+    assert_eq!(
+        pdf_report["verdict"],
+        "Could not check this image: this is a PDF document; the extension checks images only, not PDF files",
+    );
+
+    // Trust anchors saved through the options page apply at once.
+    assert_eq!(
+        outcome["saved"],
+        json!({"kind": "ok", "text": "Saved 1 trusted CA certificate."})
+    );
     assert_eq!(
         image("after", "signed")["state"],
         "trusted",

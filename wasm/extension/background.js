@@ -11,11 +11,12 @@
 //   {type: "hallmark-check-anchors", pems} -> {ok: true} | {error}   (options page)
 //   {type: "hallmark-open-report", url}    -> opens report.html       (a click on a badge)
 //
-// Test hook: self.hallmarkCheck(srcUrl) does exactly what the "Check content
-// credentials" context-menu item does (opens report.html for that image) and
-// resolves with the new tab.
+// A page must not be able to use the extension to reach hosts it could not
+// read itself: a content script on a page served from a public host gets no
+// answer about images on loopback, private or link-local addresses (see
+// README.md, "Privacy and security notes").
 
-import init, { verify, mayUse } from './pkg/hallmark_wasm.js';
+import init, { verify, mayUse, formatOf } from './pkg/hallmark_wasm.js';
 
 const MENU_ID = 'hallmark-check';
 const MAX_BYTES = 50 * 1024 * 1024; // larger images are not verified
@@ -69,6 +70,63 @@ const PROBE_PNG = Uint8Array.from(
 async function checkAnchors(pems) {
   await loadVerifier();
   await verify(PROBE_PNG, 'image/png', { trustAnchors: pems });
+}
+
+// ---------------------------------------------------------------- private addresses
+
+/** Whether an IPv4 address (four numbers) is loopback, private, link-local, shared or not unicast. */
+function privateIPv4([a, b]) {
+  return a === 0 || a === 10 || a === 127 || a >= 224 // "this network", private, loopback, multicast and reserved
+    || (a === 100 && b >= 64 && b <= 127) // shared address space (carrier-grade NAT)
+    || (a === 169 && b === 254) // link-local
+    || (a === 172 && b >= 16 && b <= 31)
+    || (a === 192 && b === 168)
+    || (a === 198 && (b === 18 || b === 19)); // benchmarking
+}
+
+/** Whether an IPv6 address, as the URL parser writes it (compressed, lower case), is not a public one. */
+function privateIPv6(address) {
+  if (address === '::1' || address === '::') return true;
+  const mapped = address.match(/^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/); // IPv4-mapped
+  if (mapped) {
+    const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+    return privateIPv4([high >> 8, high & 255, low >> 8, low & 255]);
+  }
+  const first = parseInt(address.split(':')[0] || '0', 16);
+  return (first & 0xfe00) === 0xfc00 // unique local fc00::/7
+    || (first & 0xffc0) === 0xfe80 // link-local fe80::/10
+    || (first & 0xffc0) === 0xfec0 // site-local fec0::/10
+    || (first & 0xff00) === 0xff00; // multicast
+}
+
+/**
+ * Whether a URL's host is on this machine or a private network, as far as its
+ * name shows: loopback, private and link-local addresses, "localhost", names
+ * without a dot ("router", intranet hosts) and the suffixes kept for local
+ * networks. Names in public DNS that resolve to private addresses cannot be
+ * told apart without resolving them, which an extension cannot do.
+ */
+function privateHost(url) {
+  let host;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return false;
+  }
+  if (!host) return false; // data: URLs have no host
+  if (host.startsWith('[')) return privateIPv6(host.slice(1, -1));
+  const v4 = host.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/); // the URL parser has normalised every IPv4 spelling
+  if (v4) return privateIPv4(v4.slice(1).map(Number));
+  if (!host.includes('.')) return true;
+  return /\.(localhost|local|internal|intranet|lan|home|corp|home\.arpa)$/.test(host);
+}
+
+/** Why a content script on `pageUrl` may not have `url` checked, or null if it may. */
+function refusal(url, pageUrl) {
+  if (privateHost(url) && !privateHost(pageUrl)) {
+    return 'not checked: the image is on a private or local address and the page is not';
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------- fetching
@@ -125,8 +183,21 @@ async function check(url, pems) {
   try {
     const [{ bytes, mime }] = await Promise.all([fetchBytes(url), loadVerifier()]);
     // The MIME type is only a hint: the verifier goes by the bytes.
-    const report = await verify(bytes, mime || 'application/octet-stream', { trustAnchors: pems });
+    const type = mime || 'application/octet-stream';
+    // The PDF reader is a second module that only import() could load, and
+    // service workers may not use import(): say so plainly.
+    if (formatOf(bytes, type) === 'application/pdf') {
+      throw new Error('this is a PDF document; the extension checks images only, not PDF files');
+    }
+    const report = await verify(bytes, type, { trustAnchors: pems });
     return { report, mayUse: Object.fromEntries(KINDS.map((k) => [k, mayUse(report, k)])) };
+  } catch (e) {
+    // A trap (a crash inside the verifier): pkg/hallmark_wasm.js has already
+    // instantiated the module afresh, so the next image gets a sound verifier.
+    if (e instanceof WebAssembly.RuntimeError) {
+      throw new Error(`the verifier crashed on this image (${e.message}); it has been restarted`);
+    }
+    throw e;
   } finally {
     release();
   }
@@ -153,11 +224,20 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // Only this extension's own content scripts and pages can reach here
   // (there is no externally_connectable), but check the shape anyway.
   if (message?.type === 'hallmark-verify' && typeof message.url === 'string') {
+    // The extension's own pages (the report) may check any image the person
+    // asked about; a content script only what its page could reach itself.
+    // Checked before the cache, which must not answer for a refused URL either.
+    const fromExtension = typeof sender.url === 'string' && sender.url.startsWith(chrome.runtime.getURL(''));
+    const refused = fromExtension ? null : refusal(message.url, sender.url ?? '');
+    if (refused) {
+      sendResponse({ error: refused });
+      return false;
+    }
     verifyUrl(message.url).then(sendResponse, (e) => sendResponse({ error: errorText(e) }));
     return true; // answer asynchronously
   }
   if (message?.type === 'hallmark-open-report' && typeof message.url === 'string' && sender.tab) {
-    hallmarkCheck(message.url, sender.tab); // a click on a badge
+    openReport(message.url, sender.tab); // a click on a badge
     return false;
   }
   if (message?.type === 'hallmark-check-anchors' && Array.isArray(message.pems)) {
@@ -178,11 +258,10 @@ chrome.runtime.onInstalled.addListener(() => {
 });
 
 /**
- * What the context-menu item does: opens the report page for the image at
- * `srcUrl` in a new tab (next to `fromTab` when given). Exposed on the
- * service worker's global scope so tests can call it.
+ * What the context-menu item and a click on a badge do: open the report page
+ * for the image at `srcUrl` in a new tab (next to `fromTab` when given).
  */
-async function hallmarkCheck(srcUrl, fromTab) {
+async function openReport(srcUrl, fromTab) {
   const url = chrome.runtime.getURL(`report.html?src=${encodeURIComponent(srcUrl)}`);
   const options = { url, active: true };
   if (fromTab && fromTab.id >= 0) {
@@ -192,8 +271,7 @@ async function hallmarkCheck(srcUrl, fromTab) {
   }
   return chrome.tabs.create(options);
 }
-self.hallmarkCheck = hallmarkCheck;
 
 chrome.contextMenus.onClicked.addListener((info, tab) => {
-  if (info.menuItemId === MENU_ID && info.srcUrl) hallmarkCheck(info.srcUrl, tab);
+  if (info.menuItemId === MENU_ID && info.srcUrl) openReport(info.srcUrl, tab);
 });

@@ -2,9 +2,12 @@
 // verify each distinct image URL, and marks the result.
 //
 // The contract tests rely on (see README.md):
+//  - an <img> is checked once it has loaded (complete, naturalWidth > 0): the
+//    extension never fetches what the page did not load itself;
 //  - every checked <img> gets data-hallmark-state = trusted | valid | invalid | none | error
 //    (and data-hallmark-ai-training = allowed | notAllowed | constrained | unspecified | unknown
-//    when it has credentials; data-hallmark-error = the reason, for "error");
+//    when it has credentials). Why a check failed never enters the page: the
+//    full report (context menu) shows it;
 //  - an image with credentials (trusted, valid, invalid) gets one badge,
 //    <span class="hallmark-badge" data-hallmark-state data-hallmark-ai-training title>,
 //    appended to <body> and kept over the image's top-left corner;
@@ -79,19 +82,25 @@
     return request;
   }
 
+  /** Whether the browser has loaded and decoded the image. */
+  const loaded = (img) => img.complete && img.naturalWidth > 0;
+
   /** Checks one image, unless it was already checked under its current URL. */
   function consider(img) {
     const url = imageUrl(img);
     const previous = seen.get(img);
     if (previous && previous.url === url) return;
     if (previous) forget(img); // its src changed: the old answer no longer applies
-    if (!url) return; // nothing to check yet; a later src/srcset change or load brings us back
+    // Nothing to check yet, or not loaded (yet, or ever): its load event
+    // brings it back. Asking only about images the page has shown keeps a page
+    // from using the extension to probe URLs it could not load.
+    if (!url || !loaded(img)) return;
     const entry = { url };
     seen.set(img, entry);
 
     const scheme = url.slice(0, url.indexOf(':') + 1).toLowerCase();
     if (!['http:', 'https:', 'data:'].includes(scheme)) {
-      mark(img, entry, { error: `cannot check ${scheme} images` });
+      mark(img, entry, { error: true }); // blob: and the like: the worker cannot fetch them
       return;
     }
     ask(url).then((response) => {
@@ -107,14 +116,12 @@
     seen.delete(img);
     delete img.dataset.hallmarkState;
     delete img.dataset.hallmarkAiTraining;
-    delete img.dataset.hallmarkError;
   }
 
   /** Records a verification answer on the image and badges it when it has credentials. */
   function mark(img, entry, response) {
     if (!response.report) {
-      img.dataset.hallmarkState = 'error';
-      img.dataset.hallmarkError = String(response.error || 'unknown error');
+      img.dataset.hallmarkState = 'error'; // the reason stays in the extension
       return;
     }
     const { report } = response;

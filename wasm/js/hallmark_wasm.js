@@ -3,12 +3,35 @@
 // Most formats are verified by the core module (hallmark_wasm_bg.wasm). PDF
 // needs a parser most pages never use, so a second module that includes it
 // is fetched only when a PDF is verified.
+//
+// A WebAssembly trap (a Rust panic, or running out of memory) leaves a module
+// instance in an unknown state. After one, the call that trapped rejects (or
+// throws) with the `WebAssembly.RuntimeError`, and the module is instantiated
+// afresh before anything else runs in it.
 
-import initCore, { initSync as initSyncCore, mayUse, verify as verifyCore, warmUp } from "./hallmark_wasm_core.js";
+import initCore, {
+  initSync as initSyncCore,
+  formatOf as formatOfCore,
+  mayUse as mayUseCore,
+  verify as verifyCore,
+  warmUp,
+  __wbg_reset_state as resetCore,
+} from "./hallmark_wasm_core.js";
 
-export { mayUse, warmUp };
+export { warmUp };
 
-let pdfModule;
+/** Run `call` in a module; after a trap, re-instantiate the module and rethrow. */
+function guarded(reset, warm, call) {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      reset();
+      warm();
+    }
+    throw error;
+  }
+}
 
 /**
  * Load the core module (from next to this file unless told otherwise) and
@@ -28,30 +51,52 @@ export function initSync(module) {
   return exports;
 }
 
-/** Whether the bytes or the declared type say PDF ("%PDF-" within the first KiB). */
-function isPdf(bytes, mimeType) {
-  if (typeof mimeType === "string" && mimeType.split(";")[0].trim().toLowerCase() === "application/pdf") {
-    return true;
-  }
-  const head = bytes.subarray ? bytes.subarray(0, 1024) : bytes.slice(0, 1024);
-  for (let i = 0; i + 4 < head.length; i++) {
-    if (head[i] === 0x25 && head[i + 1] === 0x50 && head[i + 2] === 0x44 && head[i + 3] === 0x46 && head[i + 4] === 0x2d) {
-      return true;
-    }
-  }
-  return false;
+/** May the verified file be used for `kind`? The same rule as the library and the CLI. */
+export function mayUse(report, kind) {
+  return guarded(resetCore, warmUp, () => mayUseCore(report, kind));
 }
 
-/** Verify a file's bytes; resolves with the report, rejects with an Error that says why. */
-export async function verify(bytes, mimeType, options) {
-  if (!isPdf(bytes, mimeType)) {
-    return verifyCore(bytes, mimeType, options);
-  }
-  if (!pdfModule) {
+/** The media type `verify` would read the bytes as, or undefined if it would refuse them. */
+export function formatOf(bytes, mimeType, options) {
+  return guarded(resetCore, warmUp, () => formatOfCore(bytes, mimeType, options));
+}
+
+/** Whether this code runs in a service worker, where browsers forbid import(). */
+function inServiceWorker() {
+  return typeof ServiceWorkerGlobalScope === "function" && globalThis instanceof ServiceWorkerGlobalScope;
+}
+
+// The PDF module, loaded once: concurrent PDF verifications share this promise.
+let pdfReady;
+
+function loadPdf() {
+  pdfReady ??= (async () => {
     const module = await import("./hallmark_wasm_pdf.js");
     await module.default({ module_or_path: new URL("./hallmark_wasm_pdf_bg.wasm", import.meta.url) });
     module.warmUp();
-    pdfModule = module;
+    return module;
+  })();
+  pdfReady.catch(() => {
+    pdfReady = undefined; // let a later PDF try again
+  });
+  return pdfReady;
+}
+
+/**
+ * Verify a file's bytes (a Uint8Array or an ArrayBuffer); resolves with the
+ * report, rejects with an Error that says why.
+ */
+export async function verify(bytes, mimeType, options) {
+  // The library decides, from the first bytes and the claims, what the file is.
+  const format = formatOf(bytes, mimeType, options);
+  if (format !== "application/pdf") {
+    return guarded(resetCore, warmUp, () => verifyCore(bytes, mimeType, options));
   }
-  return pdfModule.verify(bytes, mimeType, options);
+  if (inServiceWorker()) {
+    const name = typeof options?.name === "string" ? options.name : "input";
+    throw new Error(`${name}: PDF cannot be verified in a service worker, which may not load the PDF module `
+      + "(browsers forbid import() there); verify PDFs in a page or a Worker");
+  }
+  const pdf = await loadPdf();
+  return guarded(pdf.__wbg_reset_state, pdf.warmUp, () => pdf.verify(bytes, mimeType, options));
 }

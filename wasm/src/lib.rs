@@ -4,17 +4,30 @@
 //! ```js
 //! import init, { verify, mayUse } from "hallmark-wasm";
 //! await init();
-//! const report = await verify(bytes, "image/jpeg", { trustAnchors: [caPem] });
+//! const report = await verify(bytes, "image/jpeg", { trustAnchors: [caPem], name: "photo.jpg" });
 //! report.state;                      // "trusted" | "valid" | "invalid" | "none"
 //! mayUse(report, "ai_training");     // "notAllowed"
 //! ```
 //!
-//! The report has exactly the shape of `hallmark verify --json` (without
-//! `file`): the library's [`hallmark::Report`], schema version 1.
+//! The report is exactly the line `hallmark verify --json` prints: `file`
+//! (the `name` option, or `null`) followed by the library's
+//! [`hallmark::Report`], schema version 1. With a `name`, the report is the
+//! CLI's for a file of that name holding these bytes.
+//!
+//! Every export here is synchronous; the package's `hallmark_wasm.js` wraps
+//! `verify` in a promise. A synchronous call into WebAssembly that traps
+//! throws at once, where a trap inside a future would leave its promise
+//! pending for ever.
 
+use std::path::Path;
+
+use hallmark::format::SNIFF_LEN;
 use hallmark::policy::{Kind, UnknownKind};
 use hallmark::{MediaFormat, Report, TrustAnchors, Verifier};
-use serde::{Deserialize, Serialize};
+use js_sys::{ArrayBuffer, Function, Object, Reflect, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -69,10 +82,13 @@ export interface Ingredient {
   active_manifest: string | null;
 }
 
-/** What verification found: the shape of `hallmark verify --json`, schema version 1. */
+/** What verification found: the line `hallmark verify --json` prints, schema version 1. */
 export interface Report {
+  /** The `name` option given to `verify`, or `null`. */
+  file: string | null;
   schema_version: 1;
   state: "trusted" | "valid" | "invalid" | "none";
+  /** The media type verified, from the content (e.g. "image/jpeg"). */
   format: string;
   title: string | null;
   claim_generator: string | null;
@@ -88,10 +104,16 @@ export interface Report {
   sidecar?: string;
 }
 
-/** Options of `verify`. */
+/** Options of `verify` and `formatOf`; any other key is an error. */
 export interface VerifyOptions {
   /** PEM texts of the CA certificates you trust. */
   trustAnchors?: string[];
+  /**
+   * The file's name, e.g. `file.name`. It becomes the report's `file`, starts
+   * error messages ("photo.jpg: …"), and its extension is the format claim, as
+   * for the CLI.
+   */
+  name?: string;
 }
 
 /** A kind of use. */
@@ -108,13 +130,136 @@ extern "C" {
     pub type VerifyOptionsArg;
 }
 
-/// Options of `verify`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What errors call the input when the caller gives no name.
+const UNNAMED: &str = "input";
+
+/// The option keys `verify` knows; any other is refused rather than ignored.
+const OPTION_KEYS: [&str; 2] = ["trustAnchors", "name"];
+
+/// Options of `verify`, read from the caller's object.
+#[derive(Debug, Default)]
 struct VerifyOptions {
     /// PEM texts of the CA certificates the caller trusts.
-    #[serde(default)]
     trust_anchors: Vec<String>,
+    /// The file's name: the report's `file`, the label in errors, a format claim.
+    name: Option<String>,
+}
+
+impl VerifyOptions {
+    /// Read the options object, refusing unknown keys and wrong types.
+    fn read(options: Option<VerifyOptionsArg>) -> Result<Self, JsError> {
+        let value = match options.map(JsValue::from) {
+            Some(value) if !value.is_null() && !value.is_undefined() => value,
+            _ => return Ok(Self::default()),
+        };
+        if !value.is_object() || js_sys::Array::is_array(&value) {
+            return Err(JsError::new(&format!(
+                "options must be an object such as {{ trustAnchors: [pem], name: \"photo.jpg\" }}, not {}",
+                kind_of(&value)
+            )));
+        }
+        let object: &Object = value.unchecked_ref();
+        for key in Object::keys(object).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !OPTION_KEYS.contains(&key.as_str()) {
+                return Err(JsError::new(&format!(
+                    "unknown option \"{key}\": the options are {}",
+                    OPTION_KEYS.join(" and ")
+                )));
+            }
+        }
+        Ok(Self {
+            trust_anchors: field(object, "trustAnchors", "an array of PEM strings")?
+                .unwrap_or_default(),
+            name: field(object, "name", "a string")?,
+        })
+    }
+
+    /// What errors call the input.
+    fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(UNNAMED)
+    }
+
+    /// The format the caller claims: the name's extension, as the CLI takes
+    /// it, else the media type. The content still decides; a claim only picks
+    /// between formats that share a container (TIFF or DNG; MP4, MOV, M4A,
+    /// HEIF or AVIF) and finds a FLAC behind a long ID3 tag.
+    fn claim(&self, mime_type: &str) -> Option<MediaFormat> {
+        self.name
+            .as_deref()
+            .and_then(|name| MediaFormat::from_path(Path::new(name)))
+            .or_else(|| MediaFormat::from_mime_type(mime_type))
+    }
+}
+
+/// One field of the options object; `undefined` and `null` are absent.
+fn field<T: DeserializeOwned>(
+    object: &Object,
+    key: &str,
+    expected: &str,
+) -> Result<Option<T>, JsError> {
+    let value = Reflect::get(object, &JsValue::from_str(key))
+        .map_err(|_| JsError::new(&format!("options.{key} cannot be read")))?;
+    if value.is_null() || value.is_undefined() {
+        return Ok(None);
+    }
+    serde_wasm_bindgen::from_value(value.clone())
+        .map(Some)
+        .map_err(|_| {
+            JsError::new(&format!(
+                "options.{key} must be {expected}, not {}",
+                kind_of(&value)
+            ))
+        })
+}
+
+/// A JavaScript value's kind in words, for errors: "a string", "a DataView", "null".
+fn kind_of(value: &JsValue) -> String {
+    if value.is_null() || value.is_undefined() {
+        return if value.is_null() { "null" } else { "undefined" }.into();
+    }
+    let name = if js_sys::Array::is_array(value) {
+        "Array".to_owned()
+    } else {
+        match value.js_typeof().as_string().unwrap_or_default().as_str() {
+            "object" => Reflect::get(value, &JsValue::from_str("constructor"))
+                .ok()
+                .and_then(|c| c.dyn_into::<Function>().ok())
+                .map(|c| String::from(c.name()))
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| "object".into()),
+            other => other.to_owned(),
+        }
+    };
+    let article = match name.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    };
+    format!("{article} {name}")
+}
+
+/// The input as a view of its bytes: a `Uint8Array`, or a whole `ArrayBuffer`.
+fn byte_view(bytes: &JsValue, label: &str) -> Result<Uint8Array, JsError> {
+    if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
+        return Ok(array.clone());
+    }
+    if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
+        return Ok(Uint8Array::new(buffer));
+    }
+    Err(JsError::new(&format!(
+        "{label}: the bytes must be a Uint8Array or an ArrayBuffer, not {}",
+        kind_of(bytes)
+    )))
+}
+
+/// The line `hallmark verify --json` prints for a verified file.
+#[derive(Serialize)]
+struct Line<'a> {
+    /// The name the caller gave, if any.
+    file: Option<&'a str>,
+    /// The library's report, its fields inline.
+    #[serde(flatten)]
+    report: &'a Report,
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -123,22 +268,48 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Verify the Content Credentials of a file's bytes. `mimeType` is what the
-/// caller believes the file is; its content decides. Bytes that cannot be
-/// parsed reject with an `Error` saying why.
+/// This module has no PDF reader: say so rather than call a PDF damaged.
+#[cfg(not(feature = "pdf"))]
+fn refuse_pdf(label: &str, format: Option<MediaFormat>) -> Result<(), JsError> {
+    if format == Some(MediaFormat::Pdf) {
+        return Err(JsError::new(&format!(
+            "{label}: PDF is read by the separate PDF module (hallmark_wasm_pdf_bg.wasm), not by this one; \
+             the package's verify() loads it when it is given a PDF"
+        )));
+    }
+    Ok(())
+}
+
+/// The PDF module reads PDF.
+#[cfg(feature = "pdf")]
+fn refuse_pdf(_label: &str, _format: Option<MediaFormat>) -> Result<(), JsError> {
+    Ok(())
+}
+
+/// The format `verify` reads `head` as, given the caller's claims, if it reads it at all.
+fn identify(head: &[u8], options: &VerifyOptions, mime_type: &str) -> Option<MediaFormat> {
+    let head = head.get(..SNIFF_LEN).unwrap_or(head);
+    MediaFormat::identify(options.label(), options.claim(mime_type), head, false)
+        .ok()
+        .filter(|format| format.can_verify())
+}
+
+/// Verify the Content Credentials of a file's bytes (a `Uint8Array` or an
+/// `ArrayBuffer`). `mimeType` is what the caller believes the file is; its
+/// content decides. The report is the line `hallmark verify --json` prints,
+/// with `file` set to `options.name` (or `null`). Bytes that cannot be parsed
+/// throw an `Error` saying why, starting with the name ("photo.jpg: …") or
+/// "input"; so do unknown option keys.
 #[wasm_bindgen(unchecked_return_type = "Report")]
-pub async fn verify(
-    bytes: Vec<u8>,
+pub fn verify(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     #[wasm_bindgen(js_name = mimeType)] mime_type: String,
     options: Option<VerifyOptionsArg>,
 ) -> Result<JsValue, JsError> {
-    let options: VerifyOptions = match options.map(JsValue::from) {
-        Some(options) if !options.is_null() && !options.is_undefined() => {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| JsError::new(&format!("bad options: {e}")))?
-        }
-        _ => VerifyOptions::default(),
-    };
+    let options = VerifyOptions::read(options)?;
+    let label = options.label();
+    let bytes = byte_view(&bytes, label)?.to_vec();
+    refuse_pdf(label, identify(&bytes, &options, &mime_type))?;
     let mut anchors = TrustAnchors::none();
     for (i, pem) in options.trust_anchors.iter().enumerate() {
         anchors
@@ -147,9 +318,32 @@ pub async fn verify(
     }
     let verifier = Verifier::new(&anchors).map_err(|e| JsError::new(&e.to_string()))?;
     let report = verifier
-        .verify_bytes("input", MediaFormat::from_mime_type(&mime_type), &bytes)
+        .verify_bytes(label, options.claim(&mime_type), &bytes)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&report)
+    to_js(&Line {
+        file: options.name.as_deref(),
+        report: &report,
+    })
+}
+
+/// The media type `verify` would read these bytes as (`"image/jpeg"`,
+/// `"application/pdf"`…, as in the report's `format`), or `undefined` when it
+/// would refuse them. Only the first bytes are looked at; `trustAnchors` play
+/// no part.
+#[wasm_bindgen(js_name = formatOf, unchecked_return_type = "string | undefined")]
+pub fn format_of(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    #[wasm_bindgen(js_name = mimeType)] mime_type: String,
+    options: Option<VerifyOptionsArg>,
+) -> Result<JsValue, JsError> {
+    let options = VerifyOptions::read(options)?;
+    let view = byte_view(&bytes, options.label())?;
+    let end = view
+        .length()
+        .min(u32::try_from(SNIFF_LEN).unwrap_or(u32::MAX));
+    let head = view.subarray(0, end).to_vec();
+    Ok(identify(&head, &options, &mime_type)
+        .map_or(JsValue::UNDEFINED, |format| format.mime_type().into()))
 }
 
 /// May the verified file be used for `kind`? Only intact credentials answer;

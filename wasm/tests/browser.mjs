@@ -4,7 +4,10 @@
 //   node browser.mjs api CORPUS_DIR ARTIFACTS_DIR
 //   node browser.mjs demo CORPUS_DIR ARTIFACTS_DIR
 //   node browser.mjs extension CORPUS_DIR ARTIFACTS_DIR
-// A browser that cannot start is an error (exit 1), never a skip.
+//   node browser.mjs hang CORPUS_DIR ARTIFACTS_DIR   (starts Chromium and never finishes: tests the time limits)
+// A browser that cannot start is an error (exit 1), never a skip. A suite
+// that runs longer than HALLMARK_SUITE_TIMEOUT_MS (default 8 minutes) is an
+// error too: it is abandoned and its Chromium closed.
 
 import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,9 +18,14 @@ import { CHROMIUM, CHROMIUM_ARGS as ARGS, serve } from "./local-browser.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WASM = path.resolve(HERE, "..");
+/** The browsers this process started, closed when a suite is abandoned. */
+const open = new Set();
+
 async function launch() {
   try {
-    return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    open.add(browser);
+    return browser;
   } catch (error) {
     throw new Error(`Chromium could not start (${CHROMIUM}): ${error.message}`);
   }
@@ -27,7 +35,11 @@ async function readCorpus(corpusDir) {
   return JSON.parse(await readFile(path.join(corpusDir, "corpus.json"), "utf8"));
 }
 
-/** The API suite: verify every corpus file in a page, with timings. */
+/**
+ * The API suite: verify every corpus file in a Worker of a page (a hang is
+ * caught by the page's watchdog), then the API's edges, then the watchdog
+ * itself on a job that never answers.
+ */
 async function api(corpusDir, artifacts) {
   const corpus = await readCorpus(corpusDir);
   const { server, origin } = await serve({ "/pkg/": path.join(WASM, "pkg"), "/corpus/": corpusDir, "/tests/": HERE });
@@ -38,12 +50,16 @@ async function api(corpusDir, artifacts) {
     page.on("console", (m) => console.push(`${m.type()}: ${m.text()}`));
     page.on("pageerror", (e) => console.push(`pageerror: ${e.message}`));
     await page.goto(`${origin}/tests/harness.html`);
-    await page.waitForFunction(() => document.getElementById("ready").textContent === "ready", null, { timeout: 60_000 });
-    const results = await page.evaluate(([entries]) => window.runCorpus(entries, 30_000), [corpus]);
+    await page.waitForFunction(() => document.getElementById("ready").textContent !== "loading", null, { timeout: 120_000 });
+    const ready = await page.textContent("#ready");
+    if (ready !== "ready") throw new Error(`the API harness did not start: ${ready}\n${console.join("\n")}`);
+    const results = await page.evaluate(([entries]) => window.runCorpus(entries, 30_000), [corpus.entries]);
+    const edges = await page.evaluate(([files]) => window.runEdges(files, 60_000), [corpus.edges]);
+    const watchdog = await page.evaluate(([entry]) => window.runWatchdog(entry, 2_000), [corpus.watchdog]);
     // The page must still answer after every hostile input.
     const alive = await page.evaluate(() => 1 + 1);
     await page.screenshot({ path: path.join(artifacts, "api.png") });
-    return { results, alive: alive === 2, initMillis: await page.evaluate(() => window.initMillis), console };
+    return { results, edges, watchdog, alive: alive === 2, initMillis: await page.evaluate(() => window.initMillis), console };
   } finally {
     await browser.close();
     server.close();
@@ -98,7 +114,7 @@ async function demo(corpusDir, artifacts) {
   }
 }
 
-/** Every checked image of the extension's test page, with its badge. */
+/** Every image of a page: whether it loaded, what the extension wrote on it, and its badge. */
 function extensionImages(page) {
   return page.$$eval("img", (images) => {
     const badges = [...document.querySelectorAll("span.hallmark-badge")];
@@ -111,28 +127,53 @@ function extensionImages(page) {
       });
       return {
         id: img.id,
+        loaded: img.complete && img.naturalWidth > 0,
         state: img.dataset.hallmarkState ?? null,
         aiTraining: img.dataset.hallmarkAiTraining ?? null,
+        attributes: img.getAttributeNames().filter((name) => name.startsWith("data-hallmark")),
         badge: badge ? { state: badge.dataset.hallmarkState, label: badge.textContent, title: badge.title } : null,
       };
     });
   });
 }
 
-/** The browser extension suite: badges on a page, trust anchors, the context-menu report. */
+/** Wait until each image named has been checked. */
+function checked(page, ids) {
+  return page.waitForFunction(
+    (wanted) => wanted.every((id) => document.getElementById(id)?.dataset.hallmarkState), ids, { timeout: 60_000 });
+}
+
+/** A public-looking host name that Chromium is told to resolve to 127.0.0.1. */
+const PUBLIC_HOST = "www.example.com";
+
+/**
+ * The browser extension suite: badges on a page served from 127.0.0.1 and on
+ * one served under a public host name, the context-menu item and its click
+ * handler, and trust anchors saved through the options page.
+ */
 async function extension(corpusDir, artifacts) {
-  const { server: other, origin: otherOrigin } = await serve({ "/": corpusDir });
-  const images = [
+  // Every request each server answers, so that the test sees what the extension fetched.
+  const requests = new Map();
+  const count = (key) => requests.set(key, (requests.get(key) ?? 0) + 1);
+  const { server: other, origin: otherOrigin } = await serve({ "/": corpusDir }, { onRequest: (p) => count(`other${p}`) });
+  const localImages = [
     ["signed", "/corpus/hallmark-sample.jpg"],
     ["tampered", "/corpus/tampered.jpg"],
     ["unsigned", "/corpus/unsigned-sample.png"],
     ["foreign", `${otherOrigin}/ts-sample.png`],
+    ["broken", "/corpus/no-such-image.png"], // never loads, so is never checked
   ];
-  const html = `<!doctype html><meta charset="utf-8"><title>images</title><body>
+  const publicImages = [
+    ["own", "/corpus/hallmark-sample.png"],
+    ["loopback", `${otherOrigin}/python-sample.jpg`], // a loopback address, from a public page
+  ];
+  const html = (images) => `<!doctype html><meta charset="utf-8"><title>images</title><body>
     ${images.map(([id, src]) => `<p><img id="${id}" src="${src}" width="160" height="120"></p>`).join("\n")}</body>`;
   const pageDir = await mkdtemp(path.join(tmpdir(), "hallmark-page-"));
-  await writeFile(path.join(pageDir, "index.html"), html);
-  const { server, origin } = await serve({ "/corpus/": corpusDir, "/": pageDir });
+  await writeFile(path.join(pageDir, "index.html"), html(localImages));
+  await writeFile(path.join(pageDir, "public.html"), html(publicImages));
+  const { server, origin } = await serve({ "/corpus/": corpusDir, "/": pageDir }, { onRequest: (p) => count(`page${p}`) });
+  const publicOrigin = `http://${PUBLIC_HOST}:${new URL(origin).port}`;
   const ext = path.join(WASM, "extension");
   const profile = await mkdtemp(path.join(tmpdir(), "hallmark-profile-"));
   let context;
@@ -141,42 +182,84 @@ async function extension(corpusDir, artifacts) {
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: false,
-        args: ["--headless=new", `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...ARGS],
+        args: ["--headless=new", `--disable-extensions-except=${ext}`, `--load-extension=${ext}`,
+          `--host-resolver-rules=MAP ${PUBLIC_HOST} 127.0.0.1`, "--disable-features=HttpsUpgrades", ...ARGS],
       });
+      open.add(context);
     } catch (error) {
       throw new Error(`Chromium could not start with the extension: ${error.message}`);
     }
     const worker = context.serviceWorkers()[0] ?? await context.waitForEvent("serviceworker", { timeout: 30_000 });
+    const extensionId = new URL(worker.url()).host;
+
+    // A page on 127.0.0.1: its images, loopback ones included, are checked once loaded.
     const page = await context.newPage();
-    await page.goto(`${origin}/index.html`);
-    const allChecked = () => page.waitForFunction(
-      (n) => document.querySelectorAll("img[data-hallmark-state]").length === n, images.length, { timeout: 60_000 });
-    await allChecked();
+    const pageUrl = `${origin}/index.html`;
+    await page.goto(pageUrl);
+    await checked(page, ["signed", "tampered", "unsigned", "foreign"]);
+    await page.waitForTimeout(1_000); // time enough for a check of the broken image, which must not come
     const before = await extensionImages(page);
     await page.screenshot({ path: path.join(artifacts, "extension.png") });
 
-    const pem = await readFile(path.join(corpusDir, "anchors/example-ca.pem"), "utf8");
-    await worker.evaluate((anchors) => chrome.storage.local.set({ trustAnchors: anchors }), [pem]);
-    // The new anchors make the page check every image again: wait until the
-    // signed one is trusted and every image has its state back.
-    await page.waitForFunction(
-      (n) => document.getElementById("signed")?.dataset.hallmarkState === "trusted"
-        && document.querySelectorAll("img[data-hallmark-state]").length === n,
-      images.length, { timeout: 60_000 });
-    const after = await extensionImages(page);
+    // A page under a public host name: its own image is checked, the loopback one refused.
+    const publicPage = await context.newPage();
+    await publicPage.goto(`${publicOrigin}/public.html`);
+    await checked(publicPage, ["own", "loopback"]);
+    const onPublicPage = await extensionImages(publicPage);
+    await publicPage.close();
+    const requestsBefore = Object.fromEntries(requests);
 
-    // What the context menu's "Check content credentials" does.
-    const reportPage = context.waitForEvent("page", { timeout: 30_000 });
-    await worker.evaluate((url) => self.hallmarkCheck(url).then(() => {}), `${origin}/corpus/hallmark-sample.jpg`);
-    const report = await reportPage;
-    await report.waitForFunction(() => {
-      const main = document.getElementById("report");
-      return main && main.dataset.state && main.dataset.state !== "checking";
-    }, null, { timeout: 60_000 });
-    const reportState = await report.$eval("#report", (m) => m.dataset.state);
-    const reportUses = await report.$$eval("#uses li", (items) => items.map((li) => li.textContent));
-    await report.screenshot({ path: path.join(artifacts, "extension-report.png"), fullPage: true });
-    return { before, after, report: { url: report.url(), state: reportState, uses: reportUses } };
+    // The context menu: the item exists (updating a missing one fails), and its
+    // click handler, given what Chromium gives it, opens the full report.
+    const probeItem = (id) => worker.evaluate((itemId) => new Promise((resolve) =>
+      chrome.contextMenus.update(itemId, {}, () => resolve(chrome.runtime.lastError?.message ?? "exists"))), id);
+    const menu = { item: await probeItem("hallmark-check"), missing: await probeItem("no-such-item") };
+    const reportFor = async (srcUrl, name) => {
+      const opened = context.waitForEvent("page", { timeout: 30_000 });
+      await worker.evaluate(async ({ srcUrl, pageUrl }) => {
+        const tab = (await chrome.tabs.query({})).find((t) => t.url === pageUrl);
+        if (!tab) throw new Error(`no tab shows ${pageUrl}`);
+        chrome.contextMenus.onClicked.dispatch(
+          { menuItemId: "hallmark-check", mediaType: "image", srcUrl, pageUrl, frameId: 0, editable: false }, tab);
+      }, { srcUrl, pageUrl });
+      const report = await opened;
+      await report.waitForFunction(() => {
+        const main = document.getElementById("report");
+        return main && main.dataset.state && main.dataset.state !== "checking";
+      }, null, { timeout: 60_000 });
+      await report.screenshot({ path: path.join(artifacts, `extension-report-${name}.png`), fullPage: true });
+      const result = {
+        url: report.url(),
+        state: await report.$eval("#report", (m) => m.dataset.state),
+        verdict: await report.$eval("#verdict", (v) => v.textContent),
+        uses: await report.$$eval("#uses li", (items) => items.map((li) => li.textContent)),
+      };
+      await report.close();
+      return result;
+    };
+    const brokenReport = await reportFor(`${origin}/corpus/no-such-image.png`, "broken");
+    const pdfReport = await reportFor(`${origin}/corpus/python-sample.pdf`, "pdf");
+
+    // Trust anchors through the options page; open pages check their images again.
+    const pem = await readFile(path.join(corpusDir, "anchors/example-ca.pem"), "utf8");
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    await options.fill("#anchors", pem);
+    await options.click("#save");
+    await options.waitForFunction(() => document.getElementById("status").dataset.kind, null, { timeout: 30_000 });
+    const saved = {
+      kind: await options.$eval("#status", (s) => s.dataset.kind),
+      text: await options.$eval("#status", (s) => s.textContent),
+    };
+    await options.screenshot({ path: path.join(artifacts, "extension-options.png") });
+    await options.close();
+    await page.waitForFunction(
+      () => document.getElementById("signed")?.dataset.hallmarkState === "trusted"
+        && ["tampered", "unsigned", "foreign"].every((id) => document.getElementById(id)?.dataset.hallmarkState),
+      null, { timeout: 60_000 });
+    const after = await extensionImages(page);
+    const report = await reportFor(`${origin}/corpus/hallmark-sample.jpg`, "signed");
+    return { before, onPublicPage, requests: requestsBefore, menu, brokenReport, pdfReport, saved, after, report };
   } finally {
     await context?.close();
     server.close();
@@ -186,17 +269,33 @@ async function extension(corpusDir, artifacts) {
   }
 }
 
-const SUITES = { api, demo, extension };
+/** Starts Chromium and never finishes: what the time limits here and in tests/browser are tested on. */
+async function hang() {
+  await launch();
+  process.stderr.write("hang: Chromium started; waiting for ever\n");
+  await new Promise(() => setInterval(() => {}, 60_000));
+}
+
+const SUITES = { api, demo, extension, hang };
 
 const [suite, corpusDir, artifacts] = process.argv.slice(2);
 if (!SUITES[suite] || !corpusDir || !artifacts) {
   console.error(`usage: node browser.mjs ${Object.keys(SUITES).join("|")} CORPUS_DIR ARTIFACTS_DIR`);
   process.exit(2);
 }
+const limit = Number(process.env.HALLMARK_SUITE_TIMEOUT_MS) || 8 * 60_000;
+const watchdog = setTimeout(async () => {
+  console.error(`browser suite ${suite} did not finish within ${limit / 1000} s: abandoned`);
+  // Close what this process started, without waiting long for it.
+  await Promise.race([Promise.allSettled([...open].map((b) => b.close())), new Promise((r) => setTimeout(r, 5_000))]);
+  process.exit(1);
+}, limit);
 try {
   const outcome = await SUITES[suite](path.resolve(corpusDir), path.resolve(artifacts));
+  clearTimeout(watchdog);
   process.stdout.write(JSON.stringify(outcome) + "\n");
 } catch (error) {
+  clearTimeout(watchdog);
   console.error(String(error?.stack ?? error));
   process.exit(1);
 }

@@ -25,11 +25,13 @@ const TYPES = {
 
 /**
  * Serve `mounts` ({ "/prefix/": dir }) on 127.0.0.1 with an ephemeral port,
- * never cached; a folder answers with its index.html.
+ * never cached; a folder answers with its index.html. `onRequest(path)` is
+ * told of every request, before it is answered.
  */
-export async function serve(mounts) {
+export async function serve(mounts, { onRequest } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
+    onRequest?.(url.pathname);
     const mount = Object.keys(mounts).find((m) => url.pathname.startsWith(m));
     if (!mount) { res.writeHead(404).end(); return; }
     const file = path.join(mounts[mount], decodeURIComponent(url.pathname.slice(mount.length)));

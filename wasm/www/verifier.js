@@ -42,7 +42,8 @@ export class Verifier {
         if (this.inFlight.get(job.id) !== job) return; // withdrawn by restart() or crashed() while reading
         const { id, mimeType, trustAnchors } = job;
         if (buffer.byteLength >= RECYCLE_AFTER_BYTES) this.recycleWhenIdle = true;
-        this.ensureWorker().postMessage({ type: 'verify', id, buffer, mimeType, trustAnchors }, [buffer]);
+        const name = job.file.name;
+        this.ensureWorker().postMessage({ type: 'verify', id, buffer, mimeType, name, trustAnchors }, [buffer]);
       })
       .catch((error) => {
         if (this.inFlight.get(job.id) !== job) return;

@@ -1,7 +1,7 @@
 // The verification worker: loads the WebAssembly verifier once and checks
 // files one after another, so the page stays responsive even for large videos.
 //
-// In:  {type: 'verify', id, buffer: ArrayBuffer (transferred), mimeType, trustAnchors: string[]}
+// In:  {type: 'verify', id, buffer: ArrayBuffer (transferred), mimeType, name, trustAnchors: string[]}
 // Out: {type: 'start', id}
 //      {type: 'result', id, report, answers: {ai_training: Answer, …}, ms}
 //      {type: 'error', id, message, fatal, ms}   fatal: the verifier crashed; start a new worker
@@ -25,21 +25,23 @@ self.onmessage = ({ data }) => {
   queue = queue.then(() => run(data));
 };
 
-async function run({ id, buffer, mimeType, trustAnchors }) {
+async function run({ id, buffer, mimeType, name, trustAnchors }) {
   self.postMessage({ type: 'start', id });
   const started = performance.now();
   try {
     await ready;
-    const options = trustAnchors.length > 0 ? { trustAnchors } : undefined;
-    const report = await verify(new Uint8Array(buffer), mimeType, options);
+    // The name makes the report the CLI's for this file, format included.
+    const options = trustAnchors.length > 0 ? { trustAnchors, name } : { name };
+    const report = await verify(buffer, mimeType, options);
     const answers = Object.fromEntries(KINDS.map((kind) => [kind, mayUse(report, kind)]));
     self.postMessage({ type: 'result', id, report, answers, ms: performance.now() - started });
   } catch (error) {
     // A WebAssembly trap (a Rust panic, or running out of memory) may leave
     // the module in a broken state: ask for a fresh worker.
     const fatal = error instanceof WebAssembly.RuntimeError;
-    // The verifier names its input "input"; the card already shows the file's name.
-    let message = (error instanceof Error ? error.message : String(error)).replace(/^input: /, '');
+    // Errors start with the file's name, which the card already shows.
+    let message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith(`${name}: `)) message = message.slice(name.length + 2);
     if (fatal) message = `the verifier crashed on this file (${message})`;
     self.postMessage({ type: 'error', id, message, fatal, ms: performance.now() - started });
   }

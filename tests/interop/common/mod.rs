@@ -101,17 +101,20 @@ pub struct OracleCa {
 
 /// c2pa-python signs `input` into `output` under `ca`'s signer (`extra`: more oracle flags).
 pub fn python_sign(input: &Path, output: &Path, ca: &OracleCa, extra: &[&str]) {
-    json_ok(
-        python_oracle()
-            .arg("sign")
-            .arg(input)
-            .arg(output)
-            .arg("--chain")
-            .arg(&ca.chain)
-            .arg("--key")
-            .arg(&ca.key)
-            .args(extra),
-    );
+    json_ok(sign_command(python_oracle(), input, output, ca).args(extra));
+}
+
+/// An oracle's `sign` command line, up to the signer's chain and key.
+fn sign_command(mut oracle: Command, input: &Path, output: &Path, ca: &OracleCa) -> Command {
+    oracle
+        .arg("sign")
+        .arg(input)
+        .arg(output)
+        .arg("--chain")
+        .arg(&ca.chain)
+        .arg("--key")
+        .arg(&ca.key);
+    oracle
 }
 
 pub fn oracle_ca(dir: &Path, extra: &[&str]) -> OracleCa {
@@ -259,23 +262,15 @@ pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// the training-mining assertion under `label` holds `policy`, or is left
 /// out when `policy` is `None`.
 pub fn oracle_sign(
-    mut oracle: Command,
+    oracle: Command,
     input: &Path,
     output: &Path,
     ca: &OracleCa,
     label: &str,
     policy: Option<&Value>,
 ) {
-    oracle
-        .arg("sign")
-        .arg(input)
-        .arg(output)
-        .arg("--chain")
-        .arg(&ca.chain)
-        .arg("--key")
-        .arg(&ca.key)
-        .arg("--label")
-        .arg(label);
+    let mut oracle = sign_command(oracle, input, output, ca);
+    oracle.arg("--label").arg(label);
     match policy {
         Some(data) => {
             let file = output.with_extension("policy.json");

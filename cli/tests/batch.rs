@@ -340,6 +340,26 @@ fn outputs_that_collide_or_replace_originals_refuse_only_those_files() {
         .assert()
         .success();
 
+    // Sidecars are named without the extension: p.jpg and p.png would share p.c2pa.
+    std::fs::copy(media("sample.png"), art.join("a/x.png")).unwrap();
+    sign(&creds)
+        .arg("--sidecar")
+        .arg(art.join("a/x.jpg"))
+        .arg(art.join("a/x.png"))
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains(format!(
+            "{}: its signed result would go to {}, as that of {} does; a sidecar is named after the file without its extension",
+            art.join("a/x.png").display(),
+            art.join("a/x.c2pa").display(),
+            art.join("a/x.jpg").display()
+        )));
+    hallmark()
+        .arg("verify")
+        .arg(art.join("a/x.jpg"))
+        .assert()
+        .success();
+
     // -o naming the inputs' own folder would replace them, even with --force.
     sign(&creds)
         .arg(art.join("b/x.jpg"))

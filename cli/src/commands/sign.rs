@@ -244,10 +244,16 @@ fn plan(args: &SignArgs, files: Vec<Input>) -> Result<Plan, Failure> {
         match claimed.get(&to) {
             // Two inputs, one output: the first named keeps it, the others are refused.
             Some(first) if destination != Destination::InPlace => refused.push(format!(
-                "{}: its signed result would go to {}, as that of {} does; sign it separately with -o",
+                "{}: its signed result would go to {}, as that of {} does; {}",
                 input.path.display(),
                 to.display(),
-                first.display()
+                first.display(),
+                match destination {
+                    Destination::Sidecar(_) => {
+                        "a sidecar is named after the file without its extension: rename one of them, or sign this one with -o"
+                    }
+                    _ => "sign it separately, with its own -o",
+                }
             )),
             _ => {
                 claimed.insert(to, input.path.clone());

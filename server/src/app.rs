@@ -117,6 +117,10 @@ pub fn router(state: AppState) -> Router {
         .route("/docs", get(docs))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_oversized,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
@@ -169,6 +173,16 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         "request"
     );
     response
+}
+
+/// A request whose declared body is over the limit is answered 413 at once,
+/// before any of the body is read: the extractors would otherwise read up
+/// to the limit first (or wait for a body the client holds back).
+async fn refuse_oversized(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match refuse_declared_too_large(request.headers(), state.max_body_bytes) {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
 }
 
 /// `?for=` and `?format=`.

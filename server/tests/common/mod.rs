@@ -83,6 +83,64 @@ pub fn agent() -> ureq::Agent {
         .new_agent()
 }
 
+/// Send only the headers of a POST declaring a body of `length` bytes, and
+/// read the answer the service gives without waiting for that body: the
+/// status and the JSON answer.
+pub fn post_headers_only(
+    base: &str,
+    path: &str,
+    content_type: &str,
+    length: usize,
+) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let address = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {length}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    // The service answers at once but need not close the connection: read
+    // the head, then as many bytes as its Content-Length says.
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let (head, body_start, length) = loop {
+        let read = stream.read(&mut chunk).unwrap();
+        assert!(read > 0, "connection closed before an answer: {answer:?}");
+        answer.extend_from_slice(&chunk[..read]);
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        if let Some((head, _)) = text.split_once("\r\n\r\n") {
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .unwrap_or_else(|| panic!("expected a sized answer: {head}"));
+            break (head.to_owned(), head.len() + 4, length);
+        }
+    };
+    while answer.len() < body_start + length {
+        let read = stream.read(&mut chunk).unwrap();
+        assert!(read > 0, "connection closed inside the answer");
+        answer.extend_from_slice(&chunk[..read]);
+    }
+    let body = String::from_utf8_lossy(&answer[body_start..body_start + length]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status: {head}"));
+    let json =
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{status}: not JSON ({e}): {body}"));
+    (status, json)
+}
+
 /// POST `body` with `content_type`; the status and the JSON answer.
 pub fn post(url: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
     let mut response = agent()

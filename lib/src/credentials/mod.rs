@@ -222,8 +222,8 @@ impl CredentialsFolder {
     }
 }
 
-/// The first entry of `dir` that is neither a credential file nor a folder
-/// of credentials moved aside; `None` when there is none or no folder.
+/// The first entry of `dir` other than a folder of credentials moved aside;
+/// `None` when there is none, or no folder.
 fn foreign_entry(dir: &Path) -> Option<String> {
     let entries = fs::read_dir(dir).ok()?;
     entries.flatten().find_map(|entry| {
@@ -239,26 +239,24 @@ fn passphrase_is_empty(passphrase: &SecretString) -> bool {
     passphrase.expose_secret().is_empty()
 }
 
-/// Create `dir` (its parent must exist), failing if it already exists.
-fn create_private_dir_new(dir: &Path) -> std::io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
+/// Create `dir` and any missing parents, private to the user (0700).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    private_dir_builder().recursive(true).create(dir)
 }
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+/// Create `dir` (its parent must exist), private to the user, failing if it already exists.
+fn create_private_dir_new(dir: &Path) -> std::io::Result<()> {
+    private_dir_builder().create(dir)
+}
+
+fn private_dir_builder() -> fs::DirBuilder {
     let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir)
+    builder
 }
 
 /// A signer's private key and certificate chain, loaded and checked, ready to sign.

@@ -343,7 +343,6 @@ pub async fn verify_one(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
-    refuse_declared_too_large(&headers, state.max_body_bytes)?;
     let kind = parse_kind(query.for_kind.as_deref())?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -408,10 +407,8 @@ fn too_large(limit: usize) -> ApiError {
 pub async fn verify_batch(
     State(state): State<AppState>,
     Query(query): Query<VerifyQuery>,
-    headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<BatchAnswer>, ApiError> {
-    refuse_declared_too_large(&headers, state.max_body_bytes)?;
     let kind = parse_kind(query.for_kind.as_deref())?;
     let mut multipart = multipart
         .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", r.body_text()))?;

@@ -32,8 +32,8 @@ pub struct Expanded {
 pub struct Skipped {
     /// The entry.
     pub path: PathBuf,
-    /// Why, in words ("not a format hallmark handles here", "a named pipe").
-    pub reason: &'static str,
+    /// Why, in words ("not a format hallmark handles here", "not a regular file (a named pipe)").
+    pub reason: String,
 }
 
 /// Expand `paths`: files are taken as they are (even of unknown type, so
@@ -100,7 +100,7 @@ pub fn expand(
                 }
                 _ => expanded.skipped.push(Skipped {
                     path: entry_path,
-                    reason: "not a format hallmark handles here",
+                    reason: "not a format hallmark handles here".into(),
                 }),
             }
         }
@@ -117,33 +117,14 @@ pub fn expand(
 /// Why a walked entry is not a regular file (links followed), or `None`
 /// when it is one or cannot be examined (its failure is then reported with
 /// the rest). Reading a named pipe would wait for a writer for ever.
-fn not_a_regular_file(path: &Path) -> Option<&'static str> {
-    let kind = std::fs::metadata(path).ok()?.file_type();
-    if kind.is_file() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return Some("a named pipe, not a file");
-        }
-        if kind.is_socket() {
-            return Some("a socket, not a file");
-        }
-    }
-    Some("not a regular file")
+fn not_a_regular_file(path: &Path) -> Option<String> {
+    let kind = hallmark::input::not_a_regular_file(&std::fs::metadata(path).ok()?)?;
+    Some(format!("not a regular file ({kind})"))
 }
 
 /// The format of a file whose name does not tell, from its first bytes.
 fn sniff(path: &Path) -> Option<MediaFormat> {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(hallmark::format::SNIFF_LEN);
-    std::fs::File::open(path)
-        .ok()?
-        .take(hallmark::format::SNIFF_LEN as u64)
-        .read_to_end(&mut head)
-        .ok()?;
+    let head = hallmark::format::read_head(&mut std::fs::File::open(path).ok()?).ok()?;
     MediaFormat::sniff(&head)
 }
 
@@ -202,13 +183,13 @@ mod tests {
         let skipped: Vec<_> = found
             .skipped
             .iter()
-            .map(|s| (s.path.file_name().unwrap().to_owned(), s.reason))
+            .map(|s| (s.path.file_name().unwrap().to_owned(), s.reason.as_str()))
             .collect();
         assert_eq!(
             skipped,
             [
                 ("README".into(), "not a format hallmark handles here"),
-                ("pipe.jpg".into(), "a named pipe, not a file")
+                ("pipe.jpg".into(), "not a regular file (a named pipe)")
             ]
         );
     }

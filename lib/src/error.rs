@@ -181,40 +181,6 @@ pub enum Error {
     },
 }
 
-/// Refuse anything but a regular file (after following links) before it is
-/// opened: opening a named pipe for reading waits for a writer, and a device
-/// may never end. Returns the file's length.
-pub(crate) fn regular_file_len(path: &std::path::Path, name: &str) -> Result<u64> {
-    let metadata = std::fs::metadata(path).map_err(|e| Error::io(name, "cannot read", e))?;
-    if metadata.is_file() {
-        return Ok(metadata.len());
-    }
-    #[cfg(unix)]
-    let special = {
-        use std::os::unix::fs::FileTypeExt;
-        let kind = metadata.file_type();
-        if kind.is_fifo() {
-            Some("a named pipe")
-        } else if kind.is_socket() {
-            Some("a socket")
-        } else if kind.is_char_device() || kind.is_block_device() {
-            Some("a device")
-        } else {
-            None
-        }
-    };
-    #[cfg(not(unix))]
-    let special = None;
-    Err(Error::NotAFile {
-        file: name.into(),
-        kind: special.unwrap_or(if metadata.is_dir() {
-            "a folder"
-        } else {
-            "not a file"
-        }),
-    })
-}
-
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

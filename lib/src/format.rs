@@ -12,6 +12,14 @@ use crate::error::{Error, Result};
 /// How many leading bytes [`MediaFormat::identify`] wants to see.
 pub const SNIFF_LEN: usize = 4096;
 
+/// Read up to [`SNIFF_LEN`] leading bytes of `stream`: what [`MediaFormat::sniff`] looks at.
+pub fn read_head<R: std::io::Read>(stream: &mut R) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    stream.take(SNIFF_LEN as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 /// A media format hallmark can verify, and in most cases sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

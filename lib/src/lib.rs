@@ -60,6 +60,7 @@ pub mod error;
 pub mod exit;
 pub mod format;
 mod guard;
+pub mod input;
 pub mod integrity;
 #[cfg(feature = "sign")]
 mod output;

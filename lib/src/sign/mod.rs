@@ -27,9 +27,9 @@ use self::manifest::{Job, Placement};
 use crate::credentials::SigningCredentials;
 use crate::error::{Error, Result};
 use crate::format::MediaFormat;
+use crate::format::read_head;
 use crate::output::{Overwrite, PendingOutput};
 use crate::policy::TrainingPolicy;
-use crate::verify::read_head;
 pub use crate::verify::sidecar_path;
 
 /// The name hallmark signs manifests with, as claim generator and software agent.
@@ -196,7 +196,7 @@ fn open_identified(
     placement: Placement,
 ) -> Result<(String, BufReader<File>, MediaFormat)> {
     let name = input.display().to_string();
-    crate::error::regular_file_len(input, &name)?;
+    crate::input::regular_file_len(input, &name)?;
     let file = File::open(input).map_err(|e| Error::io(&name, "cannot read", e))?;
     let mut reader = BufReader::new(file);
     let format = identify(&name, MediaFormat::from_path(input), &mut reader, placement)?;

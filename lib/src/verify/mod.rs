@@ -24,7 +24,7 @@ pub use report::{
 pub use trust::TrustAnchors;
 
 use crate::error::{self, Error, Result};
-use crate::format::{MediaFormat, SNIFF_LEN};
+use crate::format::{MediaFormat, read_head};
 use crate::policy::{self, TrainingPolicy};
 
 /// Verifies files against a fixed set of trust anchors.
@@ -158,7 +158,7 @@ impl Verifier {
     fn load_file(&self, path: &Path) -> Result<Loaded> {
         let name = path.display().to_string();
         let claimed = MediaFormat::from_path(path);
-        let small = crate::error::regular_file_len(path, &name)? < IN_MEMORY_BELOW;
+        let small = crate::input::regular_file_len(path, &name)? < IN_MEMORY_BELOW;
         if small {
             // One read instead of the engine's many small reads and seeks.
             let bytes = std::fs::read(path).map_err(|e| Error::io(&name, "cannot read", e))?;
@@ -388,7 +388,7 @@ pub fn sidecar_path(media: &Path) -> PathBuf {
 }
 
 fn read_sidecar(name: &str, path: &Path) -> Result<Vec<u8>> {
-    crate::error::regular_file_len(path, name)?;
+    crate::input::regular_file_len(path, name)?;
     let file = File::open(path).map_err(|e| Error::io(name, "cannot read", e))?;
     let mut bytes = Vec::new();
     file.take(MAX_SIDECAR_BYTES + 1)
@@ -401,13 +401,6 @@ fn read_sidecar(name: &str, path: &Path) -> Result<Vec<u8>> {
         });
     }
     Ok(bytes)
-}
-
-/// Read up to [`SNIFF_LEN`] leading bytes.
-pub(crate) fn read_head<R: Read>(stream: &mut R) -> std::io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    stream.take(SNIFF_LEN as u64).read_to_end(&mut head)?;
-    Ok(head)
 }
 
 fn report_from_reader(reader: &Reader, format: MediaFormat) -> Report {

@@ -74,9 +74,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             // Generated into memory first: the generator cannot handle a closed pipe.
             let mut script = Vec::new();
             clap_complete::generate(args.shell, &mut Cli::command(), "hallmark", &mut script);
-            let mut out = output::Output::stdout();
-            out.write_bytes(&script);
-            out.finish().map(|()| 0)
+            output::print(script).map(|()| 0)
         }
         Command::Man(args) => commands::man::run(args).map(|()| 0),
     }

@@ -28,6 +28,15 @@ pub enum Flow {
 pub struct Panicked(pub String);
 
 impl Panicked {
+    /// The failure to report for `file`, in words.
+    pub fn message_for(&self, file: &std::path::Path) -> String {
+        format!(
+            "{}: hallmark failed on this file ({}); please report it",
+            file.display(),
+            self.0
+        )
+    }
+
     fn from_payload(payload: &(dyn std::any::Any + Send)) -> Self {
         let message = payload
             .downcast_ref::<&str>()

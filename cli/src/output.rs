@@ -72,10 +72,10 @@ impl Output {
     }
 }
 
-/// Print `text` to standard output in one go.
-pub fn print(text: &str) -> Result<(), Failure> {
+/// Print `text` (a string, or bytes such as a generated script) to standard output in one go.
+pub fn print(text: impl AsRef<[u8]>) -> Result<(), Failure> {
     let mut out = Output::stdout();
-    out.write(text);
+    out.write_bytes(text.as_ref());
     out.finish()
 }
 

@@ -18,7 +18,7 @@ pub fn run(args: &ManArgs) -> Result<(), Failure> {
         None => root,
         Some(name) => find(&root, name)?,
     };
-    output::print(&String::from_utf8_lossy(&render(command)?))
+    output::print(render(command)?)
 }
 
 /// Every page: `hallmark.1` and one `hallmark-COMMAND.1` per subcommand.
@@ -66,5 +66,5 @@ fn write_all(root: &Command, dir: &Path) -> Result<(), Failure> {
             .map_err(|e| Failure::usage(format!("{}: cannot write: {e}", path.display())))?;
         written.push(path.display().to_string());
     }
-    output::print(&format!("{}\n", written.join("\n")))
+    output::print(format!("{}\n", written.join("\n")))
 }

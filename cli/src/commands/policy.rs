@@ -54,7 +54,7 @@ pub fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
             signer,
             error: result.as_ref().err().map(ToString::to_string),
         };
-        output::print(&format!(
+        output::print(format!(
             "{}\n",
             serde_json::to_string(&line).unwrap_or_else(|_| "{}".into())
         ))?;
@@ -100,7 +100,7 @@ pub fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
             }
             _ => String::new(),
         };
-        output::print(&format!("{}: {sentence}{by}\n", sanitize(&file)))?;
+        output::print(format!("{}: {sentence}{by}\n", sanitize(&file)))?;
     }
     Ok(policy_code(answer, state))
 }

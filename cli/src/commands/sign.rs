@@ -15,7 +15,7 @@ use crate::args::SignArgs;
 use crate::config;
 use crate::failure::Failure;
 use crate::inputs::{self, Input};
-use crate::ordered::{Flow, Panicked, jobs_or_cores, run_in_order};
+use crate::ordered::{Flow, jobs_or_cores, run_in_order};
 use crate::output::{self, Output};
 use crate::passphrase::{self, Purpose};
 use crate::progress::Progress;
@@ -102,13 +102,7 @@ pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
             let outcome = match result {
                 Ok(Ok(_)) => Ok(()),
                 Ok(Err(err)) => Err((err.to_string(), Failure::file(&err).status)),
-                Err(Panicked(defect)) => Err((
-                    format!(
-                        "{}: hallmark failed on this file ({defect}); please report it",
-                        task.input.path.display()
-                    ),
-                    ExitStatus::Unreadable,
-                )),
+                Err(defect) => Err((defect.message_for(&task.input.path), ExitStatus::Unreadable)),
             };
             match outcome {
                 Ok(()) => {

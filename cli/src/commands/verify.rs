@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::args::{ColorChoice, VerifyArgs};
 use crate::failure::Failure;
 use crate::inputs;
-use crate::ordered::{Flow, Panicked, jobs_or_cores, run_in_order};
+use crate::ordered::{Flow, jobs_or_cores, run_in_order};
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::render::{self, Style};
@@ -81,12 +81,10 @@ pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure>
         },
         |index, outcome| {
             progress.inc();
-            let (state, text) = outcome.unwrap_or_else(|Panicked(defect)| {
-                let file = expanded.files[index].path.display().to_string();
-                let error = Err(format!(
-                    "{file}: hallmark failed on this file ({defect}); please report it"
-                ));
-                (None, render_outcome(&file, &error))
+            let (state, text) = outcome.unwrap_or_else(|defect| {
+                let path = &expanded.files[index].path;
+                let error = Err(defect.message_for(path));
+                (None, render_outcome(&path.display().to_string(), &error))
             });
             outcomes.push(state);
             let mut out = out.borrow_mut();

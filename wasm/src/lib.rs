@@ -23,6 +23,7 @@ use std::path::Path;
 
 use hallmark::format::SNIFF_LEN;
 use hallmark::policy::{Kind, UnknownKind};
+use hallmark::verify::FileReport;
 use hallmark::{MediaFormat, Report, TrustAnchors, Verifier};
 use js_sys::{ArrayBuffer, Function, Object, Reflect, Uint8Array};
 use serde::Serialize;
@@ -252,16 +253,6 @@ fn byte_view(bytes: &JsValue, label: &str) -> Result<Uint8Array, JsError> {
     )))
 }
 
-/// The line `hallmark verify --json` prints for a verified file.
-#[derive(Serialize)]
-struct Line<'a> {
-    /// The name the caller gave, if any.
-    file: Option<&'a str>,
-    /// The library's report, its fields inline.
-    #[serde(flatten)]
-    report: &'a Report,
-}
-
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -320,7 +311,7 @@ pub fn verify(
     let report = verifier
         .verify_bytes(label, options.claim(&mime_type), &bytes)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&Line {
+    to_js(&FileReport {
         file: options.name.as_deref(),
         report: &report,
     })

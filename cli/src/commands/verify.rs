@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use hallmark::exit::ExitStatus;
+use hallmark::verify::FileReport;
 use hallmark::{Report, TrustAnchors, Verifier};
 use serde::Serialize;
 
@@ -20,14 +21,8 @@ use crate::render::{self, Style};
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum JsonLine<'a> {
-    /// The file was verified.
-    Report {
-        /// The file, as given or found.
-        file: &'a str,
-        /// Its report.
-        #[serde(flatten)]
-        report: &'a Report,
-    },
+    /// The file was verified: its report with the file, as given or found.
+    Report(FileReport<'a>),
     /// The file could not be read or parsed.
     Error {
         /// The file, as given or found.
@@ -57,7 +52,10 @@ pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure>
     let mut outcomes = Vec::with_capacity(expanded.files.len());
     let render_outcome = |file: &str, result: &Result<Report, String>| {
         (!args.quiet).then(|| match (result, args.json) {
-            (Ok(report), true) => json_line(&JsonLine::Report { file, report }),
+            (Ok(report), true) => json_line(&JsonLine::Report(FileReport {
+                file: Some(file),
+                report,
+            })),
             (Err(error), true) => json_line(&JsonLine::Error {
                 file,
                 state: "error",

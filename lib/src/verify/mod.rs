@@ -18,8 +18,8 @@ use c2pa::{Context, Reader, ValidationState};
 use serde_json::{Value, json};
 
 pub use report::{
-    Action, Answer, Ingredient, Report, SCHEMA_VERSION, SignerInfo, State, Status, StatusKind,
-    UNTRUSTED_SIGNER, state_from_statuses,
+    Action, Answer, FileReport, Ingredient, Report, SCHEMA_VERSION, SignerInfo, State, Status,
+    StatusKind, UNTRUSTED_SIGNER, state_from_statuses,
 };
 pub use trust::TrustAnchors;
 

@@ -235,6 +235,17 @@ pub struct Report {
     pub sidecar: Option<String>,
 }
 
+/// A report with the file it is about: one line of `hallmark verify --json`,
+/// the shape every front end prints (`file` first, then the report's fields).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FileReport<'a> {
+    /// The file as the caller named it, or `None` (`null`) when unnamed.
+    pub file: Option<&'a str>,
+    /// Its report, fields inline.
+    #[serde(flatten)]
+    pub report: &'a Report,
+}
+
 impl Report {
     /// The report for a file with no Content Credentials.
     pub fn none(format: &str) -> Self {

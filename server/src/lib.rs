@@ -23,14 +23,15 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![deny(clippy::unwrap_used, clippy::expect_used)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod app;
 mod config;
 mod error;
 mod metrics;
+mod middleware;
 mod openapi;
+mod routes;
+mod state;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -41,9 +42,11 @@ use hallmark::{TrustAnchors, Verifier};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-pub use app::{
-    AppState, BatchAnswer, BatchItem, BatchUpload, Health, Upload, VerifyAnswer, VerifyQuery,
+pub use routes::health::Health;
+pub use routes::verify::{
+    BatchAnswer, BatchItem, BatchUpload, Upload, VerifyAnswer, VerifyQuery,
 };
+pub use state::AppState;
 pub use config::{Config, ConfigError};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use metrics::Metrics;

@@ -2,6 +2,8 @@
 
 use std::sync::OnceLock;
 
+use axum::http::header;
+use axum::response::IntoResponse;
 use utoipa::OpenApi;
 
 /// The service's API.
@@ -12,18 +14,18 @@ use utoipa::OpenApi;
         description = "Verify the Content Credentials (C2PA) of uploads and read the creator's training-and-data-mining policy."
     ),
     paths(
-        crate::app::verify_one,
-        crate::app::verify_batch,
-        crate::app::healthz,
-        crate::app::readyz,
-        crate::app::metrics,
-        crate::app::openapi_json
+        crate::routes::verify::verify_one,
+        crate::routes::verify::verify_batch,
+        crate::routes::health::healthz,
+        crate::routes::health::readyz,
+        crate::routes::health::metrics,
+        openapi_json
     )
 )]
 pub struct ApiDoc;
 
 /// The document as JSON, built once.
-pub fn document_json() -> &'static str {
+pub(crate) fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
         let mut doc = ApiDoc::openapi();
@@ -33,7 +35,7 @@ pub fn document_json() -> &'static str {
 }
 
 /// A self-contained page listing the API from `/openapi.json`.
-pub const DOCS_PAGE: &str = r#"<!doctype html>
+pub(crate) const DOCS_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>hallmark verification service</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
 code,pre{background:#f4f4f4;padding:.1rem .3rem}pre{padding:1rem;overflow:auto}h2{margin-top:2rem}</style></head>
@@ -66,3 +68,20 @@ fetch("openapi.json").then(r => r.json()).then(doc => {
 });
 </script></body></html>
 "#;
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", responses((status = 200, content_type = "application/json", body = Object)))]
+pub(crate) async fn openapi_json() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document_json(),
+    )
+}
+
+/// A page that shows this document (no scripts from elsewhere).
+pub(crate) async fn docs() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        DOCS_PAGE,
+    )
+}

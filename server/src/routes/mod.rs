@@ -1,0 +1,4 @@
+//! The handlers, one module per part of the API.
+
+pub(crate) mod health;
+pub(crate) mod verify;

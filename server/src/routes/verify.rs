@@ -1,0 +1,311 @@
+//! `POST /v1/verify` and `POST /v1/verify/batch`: a file's report.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use hallmark::{Answer, Kind, MediaFormat, Report};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ErrorBody, ErrorDetail};
+use crate::middleware::{Verified, multipart_error, too_large};
+use crate::state::AppState;
+
+/// The answer of `POST /v1/verify`: the report, and `may_use` when `?for=` asked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyAnswer {
+    /// The report, exactly as `hallmark verify --json` prints it (without `file`).
+    #[serde(flatten)]
+    pub report: Report,
+    /// May the file be used for the kind `?for=` named?
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_use: Option<Answer>,
+}
+
+/// One part's answer in a batch.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BatchItem {
+    /// The part was verified.
+    Verified {
+        /// The part's file name (or `part N`).
+        file: String,
+        /// Its report.
+        #[serde(flatten)]
+        answer: Box<VerifyAnswer>,
+    },
+    /// The part could not be verified.
+    Failed {
+        /// The part's file name (or `part N`).
+        file: String,
+        /// Always `error`.
+        state: String,
+        /// Why.
+        error: ErrorDetail,
+    },
+}
+
+/// The answer of `POST /v1/verify/batch`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchAnswer {
+    /// One answer per part, in the order of the parts.
+    pub reports: Vec<BatchItem>,
+}
+
+/// A file, as the request body.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Upload(pub Vec<u8>);
+
+/// Files as multipart form parts (any field name; each part's
+/// `Content-Type` or file name extension gives its format).
+#[derive(ToSchema)]
+pub struct BatchUpload {
+    /// The files.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
+
+/// `?for=` and `?format=`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// Also answer whether the file may be used for this kind:
+    /// `ai_training`, `ai_generative_training`, `ai_inference` or `data_mining`.
+    #[serde(rename = "for")]
+    #[param(rename = "for")]
+    for_kind: Option<String>,
+    /// The format, by extension (`jpg`, `png`, `wav`, …), when the body is
+    /// sent as `application/octet-stream`.
+    format: Option<String>,
+}
+
+/// The format a request declares, from its content type or `?format=`.
+fn declared_format(
+    content_type: Option<&str>,
+    format: Option<&str>,
+) -> Result<MediaFormat, ApiError> {
+    let unsupported = |what: String| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            what,
+        )
+    };
+    if let Some(ext) = format {
+        return MediaFormat::from_extension(ext)
+            .ok_or_else(|| unsupported(format!("unknown format \"{ext}\"")));
+    }
+    let mime = content_type
+        .map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase())
+        .ok_or_else(|| {
+            unsupported(
+                "a Content-Type is required (or application/octet-stream with ?format=)".into(),
+            )
+        })?;
+    if mime == "application/octet-stream" {
+        return Err(unsupported(
+            "application/octet-stream needs ?format=EXTENSION, e.g. ?format=jpg".into(),
+        ));
+    }
+    MediaFormat::from_mime_type(&mime)
+        .ok_or_else(|| unsupported(format!("hallmark does not verify {mime}")))
+}
+
+fn parse_kind(kind: Option<&str>) -> Result<Option<Kind>, ApiError> {
+    kind.map(|k| {
+        k.parse::<Kind>()
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "unknown_kind", e.to_string()))
+    })
+    .transpose()
+}
+
+/// Verify `bytes` on the blocking pool, within the timeout.
+async fn verify_bytes(
+    state: &AppState,
+    name: String,
+    format: MediaFormat,
+    bytes: Bytes,
+) -> Result<Report, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "empty_body",
+            format!("{name}: the body is empty"),
+        ));
+    }
+    // The declared format must be what the bytes are (a DNG may be sent as
+    // TIFF, a MOV as MP4: the same container).
+    let format = MediaFormat::identify(&name, Some(format), &bytes, true)
+        .map_err(|e| ApiError::from_library(&e))?;
+    let permit = Arc::clone(&state.pool).acquire_owned().await.map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            "the service is stopping",
+        )
+    })?;
+    let verifier = Arc::clone(&state.verifier);
+    let metrics = state.metrics.clone();
+    let size = bytes.len() as u64;
+    let work = tokio::task::spawn_blocking(move || {
+        // The permit is held until the verification ends, even after a
+        // timeout answered the client: the pool never runs more than its size.
+        let _permit = permit;
+        metrics.in_flight.inc();
+        let result = verifier.verify_bytes(&name, Some(format), &bytes);
+        metrics.in_flight.dec();
+        metrics.bytes.inc_by(size);
+        result
+    });
+    let result = match tokio::time::timeout(state.timeout, work).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_panicked)) => {
+            state.metrics.results.with_label_values(&["error"]).inc();
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "verification failed unexpectedly",
+            ));
+        }
+        Err(_elapsed) => {
+            state.metrics.results.with_label_values(&["error"]).inc();
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                format!(
+                    "verification took longer than {} s",
+                    state.timeout.as_secs()
+                ),
+            ));
+        }
+    };
+    match result {
+        Ok(report) => {
+            state
+                .metrics
+                .results
+                .with_label_values(&[report.state.as_str()])
+                .inc();
+            Ok(report)
+        }
+        Err(err) => {
+            state.metrics.results.with_label_values(&["error"]).inc();
+            Err(ApiError::from_library(&err))
+        }
+    }
+}
+
+/// The answer for a report, with `may_use` when asked.
+fn answer(report: Report, kind: Option<Kind>) -> VerifyAnswer {
+    let may_use = kind.map(|kind| report.may_use(kind));
+    VerifyAnswer { report, may_use }
+}
+
+/// Verify one file: the body is the file.
+#[utoipa::path(
+    post,
+    path = "/v1/verify",
+    params(VerifyQuery),
+    request_body(content = Upload, content_type = "application/octet-stream",
+        description = "The file. Send it with its media type (image/jpeg, image/png, audio/wav, video/mp4, application/pdf, …) or as application/octet-stream with ?format="),
+    responses(
+        (status = 200, description = "The file's Content Credentials report", body = VerifyAnswer),
+        (status = 400, description = "No body, or an unknown ?for= kind", body = ErrorBody),
+        (status = 413, description = "The body is larger than max-body-bytes", body = ErrorBody),
+        (status = 415, description = "No or an unsupported media type", body = ErrorBody),
+        (status = 422, description = "The bytes are not the declared format, or are damaged", body = ErrorBody),
+        (status = 503, description = "The verification exceeded the deadline", body = ErrorBody),
+    )
+)]
+pub(crate) async fn verify_one(
+    State(state): State<AppState>,
+    Query(query): Query<VerifyQuery>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    let kind = parse_kind(query.for_kind.as_deref())?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let format = declared_format(content_type, query.format.as_deref())?;
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(state.max_body_bytes),
+        status => ApiError::new(status, "bad_body", rejection.body_text()),
+    })?;
+    let report = verify_bytes(&state, "upload".into(), format, body).await?;
+    let verified = Verified(report.state.as_str());
+    let mut response = Json(answer(report, kind)).into_response();
+    response.extensions_mut().insert(verified);
+    Ok(response)
+}
+
+/// Verify many files: multipart, one answer per part, in order.
+#[utoipa::path(
+    post,
+    path = "/v1/verify/batch",
+    params(VerifyQuery),
+    request_body(content = BatchUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "One answer per part, in order", body = BatchAnswer),
+        (status = 400, description = "Not valid multipart, or an unknown ?for= kind", body = ErrorBody),
+        (status = 413, description = "The body is larger than max-body-bytes", body = ErrorBody),
+    )
+)]
+pub(crate) async fn verify_batch(
+    State(state): State<AppState>,
+    Query(query): Query<VerifyQuery>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<BatchAnswer>, ApiError> {
+    let kind = parse_kind(query.for_kind.as_deref())?;
+    let mut multipart = multipart
+        .map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", r.body_text()))?;
+    let mut reports = Vec::new();
+    let mut index = 0usize;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(multipart_error(&e, state.max_body_bytes)),
+        };
+        index += 1;
+        let name = field
+            .file_name()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("part {index}"));
+        let by_extension = std::path::Path::new(&name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) => return Err(multipart_error(&e, state.max_body_bytes)),
+        };
+        let format = match content_type.as_deref() {
+            Some("application/octet-stream") | None => {
+                declared_format(None, by_extension.as_deref())
+            }
+            declared => declared_format(declared, None),
+        };
+        let verdict = match format {
+            Ok(format) => verify_bytes(&state, name.clone(), format, bytes).await,
+            Err(err) => Err(err),
+        };
+        reports.push(match verdict {
+            Ok(report) => BatchItem::Verified {
+                file: name,
+                answer: Box::new(answer(report, kind)),
+            },
+            Err(err) => BatchItem::Failed {
+                file: name,
+                state: "error".into(),
+                error: err.detail(),
+            },
+        });
+    }
+    Ok(Json(BatchAnswer { reports }))
+}

@@ -1,0 +1,29 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use hallmark::Verifier;
+use tokio::sync::Semaphore;
+
+use crate::metrics::Metrics;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The verifier, with the trust list loaded once.
+    pub verifier: Arc<Verifier>,
+    /// How many trust anchors were loaded (for `/readyz`).
+    pub trust_anchors: usize,
+    /// Caps the verifications running at once.
+    pub pool: Arc<Semaphore>,
+    /// Longest a verification may take.
+    pub timeout: Duration,
+    /// Largest body accepted.
+    pub max_body_bytes: usize,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// Numbers requests for the logs.
+    pub next_id: Arc<AtomicU64>,
+}

@@ -1,5 +1,9 @@
 //! Criterion benchmarks of the library: sign and verify per format, small
 //! (the committed samples) and large (made by `hallmark_bench`).
+#![allow(
+    clippy::expect_used,
+    reason = "a benchmark has no one to report to: it stops at the first failure"
+)]
 
 use std::path::{Path, PathBuf};
 

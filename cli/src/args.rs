@@ -25,7 +25,7 @@ Examples:
 /// Sign your work with Content Credentials that say "do not train", and verify them.
 #[derive(Debug, Parser)]
 #[command(name = "hallmark", version, about, after_help = EXIT_STATUSES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// More log output on stderr (-v: progress, -vv: details). Never shows secrets.
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
@@ -39,7 +39,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Sign a bundled sample image with the example keys, verify it, and show the report.
     #[command(after_help = "Needs no set-up and no passphrase.\n\nExample:\n  hallmark demo")]
     Demo,
@@ -121,6 +121,7 @@ SIGTERM or Ctrl-C stops accepting and lets requests in flight finish.
 Examples:
   hallmark serve --listen 0.0.0.0:8080 --trust my-ca.pem
   curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' 'localhost:8080/v1/verify?for=ai_training'")]
+    #[cfg(feature = "serve")]
     Serve(ServeArgs),
 
     /// Print a shell completion script.
@@ -140,7 +141,7 @@ Examples:
 
 /// Where the passphrase comes from, for commands that need one.
 #[derive(Debug, Args)]
-pub struct PassphraseArgs {
+pub(crate) struct PassphraseArgs {
     /// Read the passphrase from the first line of this file (instead of
     /// HALLMARK_PASSPHRASE or a prompt).
     #[arg(long, value_name = "FILE")]
@@ -149,7 +150,7 @@ pub struct PassphraseArgs {
 
 /// `hallmark keygen`.
 #[derive(Debug, Args)]
-pub struct KeygenArgs {
+pub(crate) struct KeygenArgs {
     /// Your name, as verifiers will see it ("Signed by NAME").
     #[arg(long)]
     pub name: String,
@@ -174,7 +175,7 @@ pub struct KeygenArgs {
 
 /// `hallmark sign`.
 #[derive(Debug, Args)]
-pub struct SignArgs {
+pub(crate) struct SignArgs {
     /// Files or folders to sign (folders need --recursive).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -223,7 +224,7 @@ pub struct SignArgs {
 
 /// `hallmark verify`.
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Files or folders to verify (folders need --recursive).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -246,7 +247,7 @@ pub struct VerifyArgs {
 
 /// `hallmark policy`.
 #[derive(Debug, Args)]
-pub struct PolicyArgs {
+pub(crate) struct PolicyArgs {
     /// The file to ask about.
     pub file: PathBuf,
     /// The kind of use: ai_training, ai_generative_training, ai_inference or data_mining.
@@ -262,7 +263,7 @@ pub struct PolicyArgs {
 
 /// `hallmark inspect`.
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// The file to inspect.
     pub file: PathBuf,
     /// Print the manifest store as the C2PA engine's JSON.
@@ -272,7 +273,7 @@ pub struct InspectArgs {
 
 /// `hallmark completions`.
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
@@ -280,7 +281,7 @@ pub struct CompletionsArgs {
 
 /// `hallmark man`.
 #[derive(Debug, Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// The command whose page to print (hallmark-COMMAND(1)) [default: hallmark(1)].
     #[arg(value_name = "COMMAND", conflicts_with = "out_dir")]
     pub command: Option<String>,
@@ -291,7 +292,7 @@ pub struct ManArgs {
 
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// On a terminal, unless NO_COLOR is set.
     Auto,
     /// Always.
@@ -302,7 +303,8 @@ pub enum ColorChoice {
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
+#[cfg(feature = "serve")]
+pub(crate) enum LogFormat {
     /// Plain text.
     Text,
     /// One JSON object per line.
@@ -310,8 +312,9 @@ pub enum LogFormat {
 }
 
 /// `hallmark serve`.
+#[cfg(feature = "serve")]
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,

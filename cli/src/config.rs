@@ -8,7 +8,7 @@ use crate::failure::Failure;
 
 /// The credentials folder: the one given, or `credentials` in the user's
 /// configuration folder (`~/.config/hallmark/credentials` on Linux).
-pub fn credentials_dir(given: Option<&PathBuf>) -> Result<PathBuf, Failure> {
+pub(crate) fn credentials_dir(given: Option<&PathBuf>) -> Result<PathBuf, Failure> {
     if let Some(dir) = given {
         return Ok(dir.clone());
     }

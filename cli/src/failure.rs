@@ -1,10 +1,10 @@
 //! A command's failure: a message for stderr and the exit status it means.
 
-use hallmark::exit::ExitStatus;
+use crate::exit::ExitStatus;
 
 /// Why a command stopped, in one line, and with which exit status.
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// The message, already naming the file or thing concerned.
     pub message: String,
     /// The exit status.
@@ -13,42 +13,33 @@ pub struct Failure {
 
 impl Failure {
     /// The command was used wrongly, or its set-up (credentials, trust list) is unusable.
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Failure {
             message: message.into(),
             status: ExitStatus::Usage,
         }
     }
 
-    /// A file could not be processed. Errors in what was asked (an output
-    /// that exists, a format that cannot be signed) are usage errors; the
-    /// rest mean the file could not be read or processed.
-    pub fn file(error: &hallmark::Error) -> Self {
-        use hallmark::Error as E;
-        let status = match error {
-            E::OutputExists { .. }
-            | E::OutputIsInput { .. }
-            | E::InvalidOption(_)
-            | E::CannotSignFormat { .. } => ExitStatus::Usage,
-            _ => ExitStatus::Unreadable,
-        };
+    /// A library error, with the exit status its kind means.
+    pub(crate) fn from_error(error: &hallmark::Error) -> Self {
         Failure {
             message: error.to_string(),
-            status,
+            status: ExitStatus::for_error(error.kind()),
         }
     }
 
     /// Whoever read standard output went away: nothing more to say, and no
     /// one to say it to.
-    pub fn output_closed() -> Self {
+    pub(crate) fn output_closed() -> Self {
         Failure {
             message: String::new(),
             status: ExitStatus::OutputClosed,
         }
     }
+}
 
-    /// A problem with credentials, passphrases or trust anchors given on the command line.
-    pub fn setup(error: &hallmark::Error) -> Self {
-        Failure::usage(error.to_string())
+impl From<hallmark::Error> for Failure {
+    fn from(error: hallmark::Error) -> Self {
+        Failure::from_error(&error)
     }
 }

@@ -9,7 +9,7 @@ use crate::failure::Failure;
 
 /// A file to work on, and where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Input {
+pub(crate) struct Input {
     /// The file.
     pub path: PathBuf,
     /// Its path below the folder it was found in (its file name when named directly).
@@ -20,7 +20,7 @@ pub struct Input {
 
 /// The files found, and those passed over.
 #[derive(Debug, Default)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     /// Files to work on, in command-line order, folders walked in name order.
     pub files: Vec<Input>,
     /// Entries of walked folders passed over, and why.
@@ -29,7 +29,7 @@ pub struct Expanded {
 
 /// An entry of a walked folder that is not worked on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     /// The entry.
     pub path: PathBuf,
     /// Why, in words ("not a format hallmark handles here", "not a regular file (a named pipe)").
@@ -40,7 +40,7 @@ pub struct Skipped {
 /// their failure is reported); folders are walked, with `--recursive` only,
 /// keeping the files `wanted` accepts. hallmark's own sidecars and temporary
 /// files are passed over silently.
-pub fn expand(
+pub(crate) fn expand(
     paths: &[PathBuf],
     recursive: bool,
     wanted: impl Fn(MediaFormat) -> bool,

@@ -5,7 +5,7 @@
 use tracing_subscriber::EnvFilter;
 
 /// Send hallmark's logs to stderr: warnings by default, more with each -v.
-pub fn init(verbosity: u8, color: bool) {
+pub(crate) fn init(verbosity: u8, color: bool) {
     let level = match verbosity {
         0 => "warn",
         1 => "info",
@@ -21,9 +21,10 @@ pub fn init(verbosity: u8, color: bool) {
         .try_init();
 }
 
+#[cfg(feature = "serve")]
 /// Logs for `hallmark serve`: one line per request at the default level,
 /// as text or JSON, on stderr.
-pub fn init_service(verbosity: u8, format: crate::args::LogFormat) {
+pub(crate) fn init_service(verbosity: u8, format: crate::args::LogFormat) {
     let level = match verbosity {
         0 => "info",
         1 => "debug",

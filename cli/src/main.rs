@@ -2,12 +2,11 @@
 //! train", and verify them.
 
 #![forbid(unsafe_code)]
-#![deny(clippy::unwrap_used, clippy::expect_used)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod args;
 mod commands;
 mod config;
+mod exit;
 mod failure;
 mod inputs;
 mod logging;
@@ -21,7 +20,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use hallmark::exit::ExitStatus;
+use crate::exit::ExitStatus;
 
 use crate::args::{Cli, ColorChoice, Command};
 use crate::failure::Failure;
@@ -46,6 +45,7 @@ fn main() -> ExitCode {
         }
     };
     match &cli.command {
+        #[cfg(feature = "serve")]
         Command::Serve(args) => logging::init_service(cli.verbose, args.log_format),
         _ => logging::init(cli.verbose, stderr_color(cli.color)),
     }
@@ -69,6 +69,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Verify(args) => commands::verify::run(args, cli.color).map(ExitStatus::code),
         Command::Policy(args) => commands::policy::run(args, cli.color),
         Command::Inspect(args) => commands::inspect::run(args),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => done(commands::serve::run(args)),
         Command::Completions(args) => {
             // Generated into memory first: the generator cannot handle a closed pipe.

@@ -16,7 +16,7 @@ const WINDOW_PER_WORKER: usize = 64;
 
 /// Whether to go on after a result has been emitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
+pub(crate) enum Flow {
     /// Emit the next result when it is ready.
     Continue,
     /// Start no more items; results of items already started are dropped.
@@ -25,11 +25,11 @@ pub enum Flow {
 
 /// The work on one item panicked: a defect, reported for that item alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Panicked(pub String);
+pub(crate) struct Panicked(pub String);
 
 impl Panicked {
     /// The failure to report for `file`, in words.
-    pub fn message_for(&self, file: &std::path::Path) -> String {
+    pub(crate) fn message_for(&self, file: &std::path::Path) -> String {
         format!(
             "{}: hallmark failed on this file ({}); please report it",
             file.display(),
@@ -59,7 +59,7 @@ impl Panicked {
 /// (rayon's parallel iterators split the list into ranges, so results would
 /// arrive far out of order and have to be held until their turn; streaming
 /// in input order with bounded memory needs this small scheduler.)
-pub fn run_in_order<T, R>(
+pub(crate) fn run_in_order<T, R>(
     items: &[T],
     jobs: usize,
     work: impl Fn(&T) -> R + Sync,
@@ -157,7 +157,7 @@ impl Drop for CancelOnDrop<'_> {
 }
 
 /// The number of worker threads: as asked, or one per CPU core.
-pub fn jobs_or_cores(jobs: Option<u16>) -> usize {
+pub(crate) fn jobs_or_cores(jobs: Option<u16>) -> usize {
     jobs.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

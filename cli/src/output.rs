@@ -8,21 +8,21 @@
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 
-use hallmark::exit::ExitStatus;
+use crate::exit::ExitStatus;
 
 use crate::failure::Failure;
 
 /// Buffered standard output. Lines are flushed when asked (for a batch:
 /// whenever the workers have nothing more ready), so a consumer reading the
 /// stream sees each line promptly without a system call per line.
-pub struct Output {
+pub(crate) struct Output {
     out: BufWriter<StdoutLock<'static>>,
     failed: Option<io::Error>,
 }
 
 impl Output {
     /// Standard output, locked for this command.
-    pub fn stdout() -> Self {
+    pub(crate) fn stdout() -> Self {
         Output {
             out: BufWriter::new(io::stdout().lock()),
             failed: None,
@@ -30,12 +30,12 @@ impl Output {
     }
 
     /// Write `text` unless an earlier write failed.
-    pub fn write(&mut self, text: &str) {
+    pub(crate) fn write(&mut self, text: &str) {
         self.write_bytes(text.as_bytes());
     }
 
     /// Write raw bytes unless an earlier write failed.
-    pub fn write_bytes(&mut self, bytes: &[u8]) {
+    pub(crate) fn write_bytes(&mut self, bytes: &[u8]) {
         if self.failed.is_none()
             && let Err(e) = self.out.write_all(bytes)
         {
@@ -44,7 +44,7 @@ impl Output {
     }
 
     /// Push what is buffered to the reader.
-    pub fn flush(&mut self) {
+    pub(crate) fn flush(&mut self) {
         if self.failed.is_none()
             && let Err(e) = self.out.flush()
         {
@@ -53,13 +53,13 @@ impl Output {
     }
 
     /// Whether the reader has gone (or writing failed otherwise).
-    pub fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.failed.is_some()
     }
 
     /// Flush what is left. A reader that went away is
     /// [`Failure::output_closed`]; any other write error names itself.
-    pub fn finish(mut self) -> Result<(), Failure> {
+    pub(crate) fn finish(mut self) -> Result<(), Failure> {
         self.flush();
         match self.failed {
             None => Ok(()),
@@ -73,7 +73,7 @@ impl Output {
 }
 
 /// Print `text` (a string, or bytes such as a generated script) to standard output in one go.
-pub fn print(text: impl AsRef<[u8]>) -> Result<(), Failure> {
+pub(crate) fn print(text: impl AsRef<[u8]>) -> Result<(), Failure> {
     let mut out = Output::stdout();
     out.write_bytes(text.as_ref());
     out.finish()
@@ -81,12 +81,12 @@ pub fn print(text: impl AsRef<[u8]>) -> Result<(), Failure> {
 
 /// Print what a command did once its work is done: a reader that has gone
 /// changes nothing about that work, so a closed output is not a failure.
-pub fn print_done(text: &str) -> Result<(), Failure> {
+pub(crate) fn print_done(text: &str) -> Result<(), Failure> {
     ignore_closed(print(text))
 }
 
 /// A closed output counts as success; other failures stay failures.
-pub fn ignore_closed(result: Result<(), Failure>) -> Result<(), Failure> {
+pub(crate) fn ignore_closed(result: Result<(), Failure>) -> Result<(), Failure> {
     match result {
         Err(failure) if failure.status == ExitStatus::OutputClosed => Ok(()),
         other => other,

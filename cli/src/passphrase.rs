@@ -10,11 +10,11 @@ use zeroize::Zeroizing;
 use crate::failure::Failure;
 
 /// The environment variable a passphrase may come from.
-pub const ENV_VAR: &str = "HALLMARK_PASSPHRASE";
+pub(crate) const ENV_VAR: &str = "HALLMARK_PASSPHRASE";
 
 /// Whether the passphrase is being chosen (asked twice) or entered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// Choosing a new passphrase.
     Choose,
     /// Unlocking an existing key.
@@ -23,7 +23,7 @@ pub enum Purpose {
 
 /// The passphrase from `--passphrase-file`, else `HALLMARK_PASSPHRASE`, else
 /// a prompt on the terminal; with no terminal, a clear error instead of a hang.
-pub fn obtain(file: Option<&Path>, purpose: Purpose) -> Result<SecretString, Failure> {
+pub(crate) fn obtain(file: Option<&Path>, purpose: Purpose) -> Result<SecretString, Failure> {
     if let Some(path) = file {
         let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
             Failure::usage(format!(

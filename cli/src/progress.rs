@@ -6,13 +6,13 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Progress through a batch, and a place for notes that must not garble the bar.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
     /// A bar for `total` items, shown only when stderr is a terminal and `visible`.
-    pub fn new(total: usize, verb: &str, visible: bool) -> Self {
+    pub(crate) fn new(total: usize, verb: &str, visible: bool) -> Self {
         if !visible || !std::io::stderr().is_terminal() || total < 2 {
             return Progress { bar: None };
         }
@@ -26,14 +26,14 @@ impl Progress {
     }
 
     /// One more item done.
-    pub fn inc(&self) {
+    pub(crate) fn inc(&self) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
     }
 
     /// A line on stderr, above the bar if there is one.
-    pub fn note(&self, line: &str) {
+    pub(crate) fn note(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
             None => eprintln!("{line}"),
@@ -41,7 +41,7 @@ impl Progress {
     }
 
     /// Run `f` (which writes to the terminal) with the bar hidden, so the two do not mix.
-    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
         match &self.bar {
             Some(bar) => bar.suspend(f),
             None => f(),
@@ -49,7 +49,7 @@ impl Progress {
     }
 
     /// Remove the bar.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -1,13 +1,11 @@
 //! Signing and verifying many files: a bad file never stops the batch,
 //! nothing is lost, results come back in order.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 /// A portfolio of 200 files in nested folders: good media of several

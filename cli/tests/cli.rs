@@ -1,17 +1,15 @@
 //! The `hallmark` command: each subcommand, its output and its exit status.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{PASS, hallmark, json_lines, keygen, media};
+use crate::common::{PASS, hallmark, json_lines, keygen, media};
 use predicates::prelude::*;
 
 /// `hallmark sign INPUT -o OUTPUT` with the test credentials.
 fn sign(creds: &Path, input: &Path, output: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    common::sign(creds)
+    crate::common::sign(creds)
         .arg(input)
         .arg("-o")
         .arg(output)

@@ -1,12 +1,10 @@
 //! `policy`, `inspect`, `completions`, `man`, keygen's defaults, logging and
 //! colour: each answer and each exit status.
 
-mod common;
-
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use hallmark::credentials::{Identity, SigningCredentials, Validity, issue};
 use hallmark::policy::Kind;
 use hallmark::sign::{SignOptions, sign_stream};

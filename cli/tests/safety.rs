@@ -3,14 +3,12 @@
 //! sign` loses nothing and leaves nothing behind, and a full disk gives a
 //! clear error and no partial file.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use std::time::Instant;
 
-use common::*;
+use crate::common::*;
 use hallmark::credentials::{CredentialsFolder, Identity};
 use predicates::prelude::*;
 use secrecy::SecretString;

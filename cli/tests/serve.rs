@@ -1,17 +1,15 @@
-//! `hallmark serve` as the README shows it: started, asked with curl,
+//! `hallmark serve` as its README (server/README.md) shows it: started, asked with curl,
 //! stopped with SIGTERM.
-
-mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// The README's service commands, in order.
 fn readme_service_commands() -> Vec<String> {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(root().join("server/README.md")).unwrap();
     let start = readme
         .find("<!-- service:start -->")
         .expect("service start marker");

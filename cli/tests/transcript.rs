@@ -3,12 +3,10 @@
 //! Anything that changes between runs (times, dates, identifiers, serial
 //! numbers, the temporary folder) is replaced by a placeholder.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// A recorded session, run in one folder.
 struct Session<'a> {

@@ -1,8 +1,16 @@
-//! The one error type of the library.
+//! The one error type of the library, and who is at fault for each error.
 //!
 //! Every variant renders as a sentence a person can act on, and every variant
 //! that concerns a file names it, so a front end can print `error.to_string()`
 //! as it is: `photo.jpg: not a JPEG (starts with "%PDF")`.
+//!
+//! [`Error::kind`] sorts every error into an [`ErrorKind`]: the input is bad,
+//! the request is wrong, the set-up is unusable, the environment failed, or
+//! hallmark itself failed. Front ends turn kinds into what their callers see
+//! (an exit status, an HTTP status, a Python exception, a browser message),
+//! each in one place and never by reading the message.
+//!
+//! This module sits at the bottom of the library: it imports no other module.
 
 use std::io;
 
@@ -43,7 +51,7 @@ pub enum Error {
     },
 
     /// The file's content does not match the format its name or caller claims.
-    #[error("{file}: not {} {expected} ({found})", crate::format::article(.expected))]
+    #[error("{file}: not {} {expected} ({found})", article(.expected))]
     WrongFormat {
         /// The file concerned.
         file: String,
@@ -165,6 +173,28 @@ pub enum Error {
     #[error("{0}")]
     PassphraseUnavailable(String),
 
+    /// A file of a credentials folder cannot be read: missing (the folder is
+    /// incomplete) or refused by the operating system.
+    #[error("{file}: cannot read: {source}{}", incomplete_advice(.source, .folder))]
+    UnreadableCredentialFile {
+        /// The file that cannot be read.
+        file: String,
+        /// The credentials folder it belongs to, when it was loaded as a folder.
+        folder: Option<String>,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+
+    /// The file is larger than the format (or hallmark) can handle.
+    #[error("{file}: too large: {detail}")]
+    TooLarge {
+        /// The file concerned.
+        file: String,
+        /// Which limit it exceeds, in words.
+        detail: String,
+    },
+
     /// Invalid options for signing or keygen.
     #[error("{0}")]
     InvalidOption(String),
@@ -184,7 +214,81 @@ pub enum Error {
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Who is at fault for an [`Error`], and so what a front end should tell its
+/// caller: the families every front end maps, each in one place.
+///
+/// The enum is deliberately exhaustive: a new kind is a breaking change, so
+/// that every front end's mapping stops compiling until it says what the new
+/// kind means for its callers. New [`Error`] variants, by contrast, are sorted
+/// into one of these kinds by [`Error::kind`] and need no front-end change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The file (or bytes) given is unusable: damaged, empty, of the wrong or
+    /// an unsupported type, too large, or not a regular file. Another file
+    /// may well work.
+    BadInput,
+    /// What was asked cannot be done as asked: conflicting or invalid
+    /// options, an output that exists, a format that cannot be signed that way.
+    BadRequest,
+    /// The set-up is unusable: signing credentials, passphrase, trust anchors.
+    /// Nothing will work until it is fixed.
+    BadSetup,
+    /// The environment failed: the operating system refused a read or a
+    /// write (permissions, a full disk, a vanished file).
+    Environment,
+    /// hallmark, or the C2PA engine under it, failed in a way it has no
+    /// better words for.
+    Internal,
+}
+
+impl ErrorKind {
+    /// A stable name for machines: `bad_input`, `bad_request`, `bad_setup`,
+    /// `environment`, `internal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::BadInput => "bad_input",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::BadSetup => "bad_setup",
+            ErrorKind::Environment => "environment",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
+    /// Who is at fault, for a front end to map to what its caller sees.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotAFile { .. }
+            | Error::EmptyFile { .. }
+            | Error::WrongFormat { .. }
+            | Error::UnsupportedFormat { .. }
+            | Error::DamagedMedia { .. }
+            | Error::UnreadableCredentials { .. }
+            | Error::TooLarge { .. } => ErrorKind::BadInput,
+            Error::CannotSignFormat { .. }
+            | Error::OutputExists { .. }
+            | Error::OutputIsInput { .. }
+            | Error::CredentialsExist { .. }
+            | Error::FolderNotEmpty { .. }
+            | Error::InvalidOption(_) => ErrorKind::BadRequest,
+            Error::WrongPassphrase { .. }
+            | Error::BadKey { .. }
+            | Error::BadCertificate { .. }
+            | Error::BadTrustAnchors { .. }
+            | Error::PassphraseUnavailable(_)
+            | Error::UnreadableCredentialFile { .. } => ErrorKind::BadSetup,
+            Error::Io { .. } => ErrorKind::Environment,
+            Error::C2pa { .. } => ErrorKind::Internal,
+        }
+    }
+
     /// An [`Error::Io`] for `file`.
     pub(crate) fn io(file: impl Into<String>, action: &'static str, source: io::Error) -> Self {
         Error::Io {
@@ -193,102 +297,75 @@ impl Error {
             source,
         }
     }
+}
 
-    /// The same error, with a failure to write the signed copy named after
-    /// the output file it concerns rather than the input being signed.
-    #[cfg(feature = "sign")]
-    pub(crate) fn naming_output(self, output: &str) -> Self {
-        match self {
-            Error::Io {
-                action: crate::sign::WRITING_SIGNED_COPY,
-                source,
-                ..
-            } => Error::io(output, "cannot write", source),
-            other => other,
-        }
+/// "a" or "an" before a format's name: "an MP3", "a JPEG".
+pub(crate) fn article(name: &str) -> &'static str {
+    match name.as_bytes().first() {
+        // Initialisms read letter by letter ("an MP3", "an SVG") or vowel-initial names.
+        Some(b'A' | b'E' | b'I' | b'O' | b'M' | b'S') => "an",
+        _ => "a",
     }
 }
 
-/// Translate an error of the C2PA engine into words about `file`.
-///
-/// `format` is the media format being handled, `action` what hallmark was
-/// doing ("cannot sign", "cannot verify").
-pub(crate) fn from_c2pa(
-    file: &str,
-    format: crate::format::MediaFormat,
-    action: &'static str,
-    err: c2pa::Error,
-) -> Error {
-    use c2pa::Error as E;
-    match err {
-        E::InvalidAsset(_)
-        | E::BmffError(_)
-        | E::GifError(_)
-        | E::JpegError(_)
-        | E::Mp3Error(_)
-        | E::FlacError(_)
-        | E::PdfReadError
-        | E::PngError(_)
-        | E::RiffError(_)
-        | E::SvgError(_)
-        | E::TiffError(_)
-        | E::ZipError(_)
-        | E::XmpReadError(_) => Error::DamagedMedia {
-            file: file.into(),
-            format: format.name(),
-            detail: err.to_string(),
-        },
-        #[cfg(feature = "pdf")]
-        E::PdfError(_) => Error::DamagedMedia {
-            file: file.into(),
-            format: format.name(),
-            detail: err.to_string(),
-        },
-        E::BadParam(detail) if detail.contains("past end") => Error::DamagedMedia {
-            file: file.into(),
-            format: format.name(),
-            detail: format!("it ends too early (truncated): {detail}"),
-        },
-        E::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => Error::DamagedMedia {
-            file: file.into(),
-            format: format.name(),
-            detail: "it ends too early (truncated)".into(),
-        },
-        E::IoError(io) => Error::io(file, action, io),
-        // The engine has handlers for every format hallmark verifies; refusing one means it could not parse it.
-        E::UnsupportedType if format.can_verify() => Error::DamagedMedia {
-            file: file.into(),
-            format: format.name(),
-            detail: "the C2PA engine could not parse it".into(),
-        },
-        E::UnsupportedType => Error::UnsupportedFormat {
-            file: file.into(),
-            detail: format!("the C2PA engine has no handler for {format}"),
-        },
-        E::JumbfParseError(_)
-        | E::JumbfBoxNotFound
-        | E::ClaimDecoding(_)
-        | E::ClaimMissing { .. }
-        | E::ClaimInvalidContent
-        | E::ClaimMissingSignatureBox
-        | E::ClaimVersion
-        | E::CborError(_)
-        | E::AssertionDecoding(_)
-        | E::AssertionMissing { .. }
-        | E::TooManyManifestStores
-        | E::TooManyAssertions { .. }
-        | E::InvalidClaim(_)
-        | E::CyclicIngredients { .. }
-        | E::PrereleaseError
-        | E::InsufficientMemory
-        | E::MissingDataBox => Error::UnreadableCredentials {
-            file: file.into(),
-            detail: err.to_string(),
-        },
-        other => Error::C2pa {
-            file: file.into(),
-            action,
-            detail: other.to_string(),
-        },
+/// What to do about a credentials folder that lost a file.
+fn incomplete_advice(source: &io::Error, folder: &Option<String>) -> String {
+    match folder {
+        Some(folder) if source.kind() == io::ErrorKind::NotFound => format!(
+            "; the credentials in {folder} are incomplete: restore the folder from your backup, \
+             or make new credentials with `hallmark keygen --force`"
+        ),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_distinct_name() {
+        let kinds = [
+            ErrorKind::BadInput,
+            ErrorKind::BadRequest,
+            ErrorKind::BadSetup,
+            ErrorKind::Environment,
+            ErrorKind::Internal,
+        ];
+        let names: std::collections::BTreeSet<_> = kinds.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), kinds.len());
+    }
+
+    #[test]
+    fn errors_are_sorted_by_who_is_at_fault() {
+        let damaged = Error::DamagedMedia {
+            file: "a.jpg".into(),
+            format: "JPEG",
+            detail: "cut".into(),
+        };
+        assert_eq!(damaged.kind(), ErrorKind::BadInput);
+        let exists = Error::OutputExists {
+            file: "b.jpg".into(),
+        };
+        assert_eq!(exists.kind(), ErrorKind::BadRequest);
+        let passphrase = Error::WrongPassphrase {
+            file: "signer.key".into(),
+        };
+        assert_eq!(passphrase.kind(), ErrorKind::BadSetup);
+        let disk = Error::io("c.jpg", "cannot write", io::Error::other("disk full"));
+        assert_eq!(disk.kind(), ErrorKind::Environment);
+    }
+
+    #[test]
+    fn a_missing_credential_file_says_how_to_recover() {
+        let error = Error::UnreadableCredentialFile {
+            file: "creds/signer.key".into(),
+            folder: Some("creds".into()),
+            source: io::Error::from(io::ErrorKind::NotFound),
+        };
+        let message = error.to_string();
+        assert!(message.starts_with("creds/signer.key: cannot read: "), "{message}");
+        assert!(message.contains("the credentials in creds are incomplete"), "{message}");
+        assert_eq!(error.kind(), ErrorKind::BadSetup);
     }
 }

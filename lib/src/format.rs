@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, article};
 
 /// How many leading bytes [`MediaFormat::identify`] wants to see.
 pub const SNIFF_LEN: usize = 4096;
@@ -305,14 +305,6 @@ impl MediaFormat {
 impl fmt::Display for MediaFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-pub(crate) fn article(name: &str) -> &'static str {
-    match name.as_bytes().first() {
-        // Initialisms read letter by letter ("an MP3", "an SVG") or vowel-initial names.
-        Some(b'A' | b'E' | b'I' | b'O' | b'M' | b'S') => "an",
-        _ => "a",
     }
 }
 

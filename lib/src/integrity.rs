@@ -21,12 +21,12 @@ const SVG_TAIL: u64 = 4 * 1024;
 const MAX_STRUCTURES: usize = 1_000_000;
 
 /// What is wrong, in words.
-pub type Problem = String;
+pub(crate) type Problem = String;
 
 /// Check that the file behind `reader` is a whole `format` file.
 ///
 /// Returns `Ok(Err(problem))` for a damaged file and `Err` only when reading fails.
-pub fn check<R: Read + Seek>(
+pub(crate) fn check<R: Read + Seek>(
     format: MediaFormat,
     reader: &mut R,
 ) -> io::Result<Result<(), Problem>> {

@@ -11,6 +11,8 @@
 //! - [`verify`]: check a file's credentials into a [`Report`] whose JSON shape
 //!   is shared by every hallmark front end.
 //! - [`format`]: which media formats are handled, and what a file really is.
+//! - [`error`]: the one [`Error`] type, and [`Error::kind`] sorting every
+//!   error by who is at fault ([`ErrorKind`]), for front ends to map.
 //!
 //! Built on the [`c2pa`] crate (the C2PA reference implementation) for the
 //! manifest store, JUMBF, hashing and format handlers.
@@ -51,30 +53,38 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "sign")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign")))]
 pub mod credentials;
+mod engine;
 pub mod error;
-pub mod exit;
 pub mod format;
 mod guard;
 pub mod input;
-pub mod integrity;
+mod integrity;
 #[cfg(feature = "sign")]
 mod output;
+mod pem;
 pub mod policy;
 #[cfg(feature = "sign")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign")))]
 pub mod sign;
 pub mod verify;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use format::MediaFormat;
 #[cfg(feature = "sign")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sign")))]
 pub use output::{Overwrite, TEMP_PREFIX};
 pub use policy::{Kind, TrainingPolicy, Use};
 pub use verify::{Answer, Report, State, TrustAnchors, Verifier};
+
+/// The crate's page (README.md), whose examples run as doctests so they never rot.
+#[cfg(all(doctest, feature = "sign"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
 
 /// This library's version, recorded in every manifest it signs.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

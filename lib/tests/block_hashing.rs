@@ -1,9 +1,8 @@
 //! Large RIFF files are hashed by hallmark in blocks; the verdict and the
 //! status codes must be exactly what the C2PA engine gives.
 
-mod common;
-
-use common::*;
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
 use hallmark::sign::SignOptions;
 use hallmark::{State, Verifier};
 

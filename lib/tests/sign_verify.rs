@@ -1,8 +1,7 @@
 //! Sign every sample format, verify it, and check what the report says.
 
-mod common;
-
-use common::*;
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
 use hallmark::sign::{SignOptions, sign_file};
 use hallmark::verify::StatusKind;
 use hallmark::{Answer, Error, Kind, MediaFormat, Overwrite, State, TrainingPolicy, Use};

@@ -1,8 +1,8 @@
 //! Tampering with signed files: every change is caught, with the exact status.
 
-mod common;
-
-use common::*;
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
+use hallmark_test_support::find;
 use hallmark::sign::SignOptions;
 use hallmark::{Error, MediaFormat, State};
 

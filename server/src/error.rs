@@ -4,6 +4,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use hallmark::ErrorKind;
 use utoipa::ToSchema;
 
 /// The body of every error answer.
@@ -18,7 +19,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable code: `empty_body`, `unknown_kind`, `bad_body`, `bad_multipart`,
     /// `body_too_large`, `unsupported_media_type`, `wrong_format`, `damaged_media`,
-    /// `unreadable_credentials`, `timeout`, `shutting_down`, `not_found`, `internal`.
+    /// `unreadable_credentials`, `bad_request`, `timeout`, `shutting_down`, `not_found`,
+    /// `misconfigured`, `io_error`, `internal`.
     pub code: String,
     /// Words for people.
     pub message: String,
@@ -45,22 +47,38 @@ impl ApiError {
         }
     }
 
-    /// The file could not be verified: what the library said about it.
+    /// What the library said about a request, as an answer: the one place
+    /// the service maps the library's [`ErrorKind`]s to HTTP statuses.
+    ///
+    /// The kind decides the family (the client's fault, or the service's);
+    /// within the client's family a few errors have a more precise status
+    /// and code of their own.
     pub fn from_library(err: &hallmark::Error) -> Self {
+        let (status, code) = match err.kind() {
+            ErrorKind::BadInput => Self::bad_input(err),
+            ErrorKind::BadRequest => (StatusCode::BAD_REQUEST, "bad_request"),
+            ErrorKind::BadSetup => (StatusCode::INTERNAL_SERVER_ERROR, "misconfigured"),
+            ErrorKind::Environment => (StatusCode::INTERNAL_SERVER_ERROR, "io_error"),
+            ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        ApiError::new(status, code, err.to_string())
+    }
+
+    /// The status and code of a file the client sent that cannot be used.
+    fn bad_input(err: &hallmark::Error) -> (StatusCode, &'static str) {
         use hallmark::Error as E;
-        let (status, code) = match err {
+        match err {
             E::EmptyFile { .. } => (StatusCode::BAD_REQUEST, "empty_body"),
-            E::WrongFormat { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_format"),
             E::UnsupportedFormat { .. } => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
-            E::DamagedMedia { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "damaged_media"),
+            E::WrongFormat { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "wrong_format"),
             E::UnreadableCredentials { .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unreadable_credentials")
             }
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        };
-        ApiError::new(status, code, err.to_string())
+            // Damaged media, and any other file the library cannot use.
+            _ => (StatusCode::UNPROCESSABLE_ENTITY, "damaged_media"),
+        }
     }
 
     /// What went wrong, as it appears in bodies.

@@ -8,26 +8,11 @@ use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
-use common::*;
-
-/// The Python of the oracle venv that `tests/run.sh` installs.
-fn python() -> PathBuf {
-    let python = std::env::var_os("HALLMARK_ORACLE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/oracles/venv/bin/python")
-        });
-    assert!(
-        python.exists(),
-        "the Python oracles are not installed at {}: run `bash tests/run.sh`, which installs them",
-        python.display()
-    );
-    python
-}
+use crate::common::*;
+use hallmark_test_support::python::venv_python;
 
 fn run_python(script: &str, args: &[&str]) -> String {
-    let output = Command::new(python())
+    let output = Command::new(venv_python())
         .arg("-c")
         .arg(script)
         .args(args)
@@ -107,7 +92,7 @@ print("ok")
 fn schemathesis_finds_no_server_error() {
     let dir = tempfile::tempdir().unwrap();
     let server = Running::start(config(&dir, 1 << 20), None);
-    let venv_bin = python().parent().unwrap().to_path_buf();
+    let venv_bin = venv_python().parent().unwrap().to_path_buf();
     let output = Command::new(venv_bin.join("schemathesis"))
         .args(["run", &server.url("/openapi.json")])
         .args([
@@ -147,7 +132,7 @@ fn files_signed_by_c2pa_python_verify_through_the_service() {
     let dir = tempfile::tempdir().unwrap();
     let oracle = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/oracle/python/oracle.py");
     let oracle_json = |args: &[&std::ffi::OsStr]| -> Value {
-        let output = Command::new(python())
+        let output = Command::new(venv_python())
             .arg(&oracle)
             .args(args)
             .output()

@@ -11,8 +11,7 @@ use hallmark::{MediaFormat, TrainingPolicy};
 use hallmark_server::Config;
 use serde_json::Value;
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn signed_tampered_and_unsigned_files_get_the_reports_the_cli_gives() {
@@ -33,7 +32,7 @@ fn signed_tampered_and_unsigned_files_get_the_reports_the_cli_gives() {
             report["policy"]["ai_training"]["use"], "notAllowed",
             "{name}"
         );
-        assert_eq!(report["signer"]["common_name"], "Service Tester", "{name}");
+        assert_eq!(report["signer"]["common_name"], "Test Creator", "{name}");
         // The same answer as the library gives, field for field.
         let direct = hallmark::Verifier::new(
             &hallmark::TrustAnchors::from_pem("ca.pem", &issued().ca_certificate_pem).unwrap(),

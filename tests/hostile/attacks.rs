@@ -2,23 +2,17 @@
 //! expected: a tampered or foreign file never verifies, a "do not train"
 //! file never reads as "allowed", hostile bytes never exhaust memory.
 
-#[path = "../../lib/tests/common/mod.rs"]
-mod common;
-mod support;
-
 use std::time::Duration;
 
 use hallmark::credentials::{Identity, SigningCredentials, Validity, issue};
 use hallmark::sign::SignOptions;
 use hallmark::{Answer, Kind, MediaFormat, State, TrainingPolicy, TrustAnchors, Use, Verifier};
 use sha2::{Digest, Sha256};
-use support::*;
+use super::support::*;
 use time::OffsetDateTime;
 
-use common::*;
-
-#[global_allocator]
-static HEAP: CountingAllocator = CountingAllocator;
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
 
 /// The most heap a single verification of a small hostile file may take.
 const HEAP_BOUND: usize = 64 << 20;

@@ -4,21 +4,15 @@
 //! never panics, finishes within a bound, stays within a memory bound, and
 //! never reports intact credentials with a policy other than the one signed.
 
-#[path = "../../lib/tests/common/mod.rs"]
-mod common;
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use hallmark::sign::SignOptions;
 use hallmark::{MediaFormat, Report, TrainingPolicy, Verifier};
-use support::*;
+use super::support::*;
 
-use common::*;
-
-#[global_allocator]
-static HEAP: CountingAllocator = CountingAllocator;
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
 
 /// Mutations per signed sample.
 const MUTATIONS: usize = 150;

@@ -2,9 +2,7 @@
 //! reference SDK): each reads what the other signs, with the same verdict
 //! and the same training policy.
 
-mod common;
-
-use common::*;
+use super::common::*;
 use serde_json::json;
 
 #[test]

@@ -2,9 +2,7 @@
 //! no code with the reference SDK): it reads what hallmark signs, and
 //! hallmark reads what it signs, with the same verdict and policy.
 
-mod common;
-
-use common::*;
+use super::common::*;
 use serde_json::json;
 
 /// Formats c2pa-ts 0.9.4 reads among the samples. It reads MP3 too, but only

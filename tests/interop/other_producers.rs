@@ -11,11 +11,9 @@
 //! kind cannot: claims of version 1 and 2, ES256 and PS256 signers with real
 //! certificate chains, RFC 3161 time-stamps, ingredients with their own manifests.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use super::common::*;
 use serde_json::{Value, json};
 
 /// hallmark's and c2pa-python's reading of `file` must agree: the expected

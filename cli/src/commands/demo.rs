@@ -23,7 +23,7 @@ const PASSPHRASE: &str = "hallmark-example";
 
 /// Run the demo. It ignores `HALLMARK_PASSPHRASE`: the example key's
 /// passphrase is public.
-pub fn run(color: ColorChoice) -> Result<(), Failure> {
+pub(crate) fn run(color: ColorChoice) -> Result<(), Failure> {
     let passphrase = SecretString::from(PASSPHRASE);
     let credentials = SigningCredentials::from_pem(
         "keys-example/chain.pem",
@@ -31,8 +31,7 @@ pub fn run(color: ColorChoice) -> Result<(), Failure> {
         "keys-example/signer.key",
         KEY,
         Some(&passphrase),
-    )
-    .map_err(|e| Failure::setup(&e))?;
+    )?;
 
     let folder = tempfile::Builder::new()
         .prefix("hallmark-demo-")
@@ -57,19 +56,17 @@ pub fn run(color: ColorChoice) -> Result<(), Failure> {
         &signed,
         &SignOptions::default(),
         Overwrite::Never,
-    )
-    .map_err(|e| Failure::file(&e))?;
+    )?;
 
     out.write(&format!(
         "2. Verifying {}, trusting the example CA (keys-example/ca.pem):\n\n",
         signed.display()
     ));
     let anchors =
-        TrustAnchors::from_pem("keys-example/ca.pem", CA).map_err(|e| Failure::setup(&e))?;
-    let verifier = Verifier::new(&anchors).map_err(|e| Failure::setup(&e))?;
+        TrustAnchors::from_pem("keys-example/ca.pem", CA)?;
+    let verifier = Verifier::new(&anchors)?;
     let report = verifier
-        .verify_file(&signed)
-        .map_err(|e| Failure::file(&e))?;
+        .verify_file(&signed)?;
     let style = Style::for_stdout(color);
     out.write(&render::report(
         &signed.display().to_string(),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use hallmark::exit::ExitStatus;
+use crate::exit::ExitStatus;
 use hallmark::{TrustAnchors, Verifier};
 use serde_json::Value;
 
@@ -12,12 +12,11 @@ use crate::output;
 use crate::render::sanitize;
 
 /// Print the manifest store as the engine's JSON, or as an outline.
-pub fn run(args: &InspectArgs) -> Result<u8, Failure> {
-    let verifier = Verifier::new(&TrustAnchors::none()).map_err(|e| Failure::setup(&e))?;
+pub(crate) fn run(args: &InspectArgs) -> Result<u8, Failure> {
+    let verifier = Verifier::new(&TrustAnchors::none())?;
     let file = args.file.display().to_string();
     let Some(store) = verifier
-        .inspect_file(&args.file)
-        .map_err(|e| Failure::file(&e))?
+        .inspect_file(&args.file)?
     else {
         output::print(&if args.json {
             "null\n".to_owned()

@@ -10,7 +10,7 @@ use crate::output;
 use crate::passphrase::{self, Purpose};
 
 /// Create the credentials folder and say what went where and what to back up.
-pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: &KeygenArgs) -> Result<(), Failure> {
     let folder = CredentialsFolder::at(config::credentials_dir(args.out.as_ref())?);
     if folder.exists() && !args.force {
         return Err(Failure::usage(format!(
@@ -31,13 +31,12 @@ pub fn run(args: &KeygenArgs) -> Result<(), Failure> {
     let passphrase =
         passphrase::obtain(args.passphrase.passphrase_file.as_deref(), Purpose::Choose)?;
     let retired = if args.force {
-        folder.retire_existing().map_err(|e| Failure::setup(&e))?
+        folder.retire_existing()?
     } else {
         None
     };
     folder
-        .create_with(&identity, &passphrase, validity)
-        .map_err(|e| Failure::setup(&e))?;
+        .create_with(&identity, &passphrase, validity)?;
     let mut said = String::new();
     if let Some(old) = retired {
         said += &format!("Moved the previous credentials to {}\n", old.display());

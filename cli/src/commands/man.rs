@@ -9,7 +9,7 @@ use crate::failure::Failure;
 use crate::output;
 
 /// Print the page asked for, or write every page into `--out-dir`.
-pub fn run(args: &ManArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: &ManArgs) -> Result<(), Failure> {
     let root = Cli::command();
     if let Some(dir) = &args.out_dir {
         return write_all(&root, dir);

@@ -1,10 +1,11 @@
 //! One module per subcommand.
 
-pub mod demo;
-pub mod inspect;
-pub mod keygen;
-pub mod man;
-pub mod policy;
-pub mod serve;
-pub mod sign;
-pub mod verify;
+pub(crate) mod demo;
+pub(crate) mod inspect;
+pub(crate) mod keygen;
+pub(crate) mod man;
+pub(crate) mod policy;
+#[cfg(feature = "serve")]
+pub(crate) mod serve;
+pub(crate) mod sign;
+pub(crate) mod verify;

@@ -1,6 +1,6 @@
 //! `hallmark policy`: may this file be used for a kind of use?
 
-use hallmark::exit::policy_code;
+use crate::exit::policy_code;
 use hallmark::{Answer, State, Use, Verifier};
 use serde::Serialize;
 
@@ -27,9 +27,9 @@ struct JsonAnswer<'a> {
 }
 
 /// Answer and return the exit code that carries the answer.
-pub fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
+pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
     let kind = parse_kind(&args.kind)?;
-    let verifier = Verifier::new(&load_anchors(&args.trust)?).map_err(|e| Failure::setup(&e))?;
+    let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
     let file = args.file.display().to_string();
     let result = verifier.verify_file(&args.file);
     let (answer, state) = match &result {

@@ -6,7 +6,7 @@ use crate::args::ServeArgs;
 use crate::failure::Failure;
 
 /// The settings: the defaults, then the config file, then the flags.
-pub fn settings(args: &ServeArgs) -> Result<Config, Failure> {
+pub(crate) fn settings(args: &ServeArgs) -> Result<Config, Failure> {
     let mut config = match &args.config {
         Some(path) => Config::from_file(path).map_err(|e| Failure::usage(e.to_string()))?,
         None => Config::default(),
@@ -32,7 +32,7 @@ pub fn settings(args: &ServeArgs) -> Result<Config, Failure> {
 }
 
 /// Serve until SIGTERM or Ctrl-C.
-pub fn run(args: &ServeArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     let config = settings(args)?;
     let service = Service::new(&config).map_err(|e| Failure::usage(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use hallmark::credentials::{CredentialsFolder, SigningCredentials};
-use hallmark::exit::ExitStatus;
+use crate::exit::ExitStatus;
 use hallmark::policy::Kind;
 use hallmark::sign::{SignOptions, Signed, SourceType, sidecar_path, sign_file, sign_sidecar};
 use hallmark::{Overwrite, TrainingPolicy, Use};
@@ -48,7 +48,7 @@ struct Task {
 }
 
 /// Sign every file named or found; returns the batch's exit status.
-pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
+pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
     let started = Instant::now();
     let options = SignOptions {
         title: args.title.clone(),
@@ -101,7 +101,7 @@ pub fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
             let task = &tasks[index];
             let outcome = match result {
                 Ok(Ok(_)) => Ok(()),
-                Ok(Err(err)) => Err((err.to_string(), Failure::file(&err).status)),
+                Ok(Err(err)) => Err((err.to_string(), Failure::from_error(&err).status)),
                 Err(defect) => Err((defect.message_for(&task.input.path), ExitStatus::Unreadable)),
             };
             match outcome {
@@ -156,16 +156,7 @@ fn load_credentials(args: &SignArgs) -> Result<SigningCredentials, Failure> {
     }
     let passphrase =
         passphrase::obtain(args.passphrase.passphrase_file.as_deref(), Purpose::Unlock)?;
-    folder.load(Some(&passphrase)).map_err(|e| match &e {
-        hallmark::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-            Failure::usage(format!(
-                "{e}; the credentials in {} are incomplete: restore the folder from your backup, \
-                 or make new credentials with `hallmark keygen --force`",
-                dir.display()
-            ))
-        }
-        _ => Failure::setup(&e),
-    })
+    Ok(folder.load(Some(&passphrase))?)
 }
 
 fn sign_one(
@@ -308,7 +299,7 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// The policy the flags describe: every kind not allowed, except those
 /// `--allow`ed or `--constrain`ed.
-pub fn policy_from(allow: &[String], constrain: &[String]) -> Result<TrainingPolicy, Failure> {
+pub(crate) fn policy_from(allow: &[String], constrain: &[String]) -> Result<TrainingPolicy, Failure> {
     let mut policy = TrainingPolicy::deny_all();
     let mut named = Vec::new();
     for item in allow {
@@ -340,7 +331,7 @@ pub fn policy_from(allow: &[String], constrain: &[String]) -> Result<TrainingPol
 }
 
 /// One kind of use from the command line, with the accepted names in the error.
-pub fn parse_kind(text: &str) -> Result<Kind, Failure> {
+pub(crate) fn parse_kind(text: &str) -> Result<Kind, Failure> {
     text.parse::<Kind>()
         .map_err(|e| Failure::usage(e.to_string()))
 }

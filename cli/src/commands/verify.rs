@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::path::Path;
 
-use hallmark::exit::ExitStatus;
+use crate::exit::ExitStatus;
 use hallmark::verify::FileReport;
 use hallmark::{Report, TrustAnchors, Verifier};
 use serde::Serialize;
@@ -20,7 +20,7 @@ use crate::render::{self, Style};
 /// One line of `--json` output: the library's report plus the file, or an error.
 #[derive(Serialize)]
 #[serde(untagged)]
-pub enum JsonLine<'a> {
+pub(crate) enum JsonLine<'a> {
     /// The file was verified: its report with the file, as given or found.
     Report(FileReport<'a>),
     /// The file could not be read or parsed.
@@ -35,7 +35,7 @@ pub enum JsonLine<'a> {
 }
 
 /// Serialise one JSON line, newline included.
-pub fn json_line(line: &JsonLine<'_>) -> String {
+pub(crate) fn json_line(line: &JsonLine<'_>) -> String {
     // Serialising these plain structures cannot fail; an empty object is a safe fallback.
     let mut text = serde_json::to_string(line).unwrap_or_else(|_| "{}".into());
     text.push('\n');
@@ -43,8 +43,8 @@ pub fn json_line(line: &JsonLine<'_>) -> String {
 }
 
 /// Verify every file named or found, print a report for each, and return the batch's exit status.
-pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure> {
-    let verifier = Verifier::new(&load_anchors(&args.trust)?).map_err(|e| Failure::setup(&e))?;
+pub(crate) fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure> {
+    let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
     let expanded = inputs::expand(&args.paths, args.recursive, |format| format.can_verify())?;
     let style = Style::for_stdout(color);
     let progress = Progress::new(expanded.files.len(), "verifying", !args.quiet && !args.json);
@@ -104,7 +104,7 @@ pub fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure>
 }
 
 /// Read and merge every `--trust` PEM file.
-pub fn load_anchors(paths: &[impl AsRef<Path>]) -> Result<TrustAnchors, Failure> {
+pub(crate) fn load_anchors(paths: &[impl AsRef<Path>]) -> Result<TrustAnchors, Failure> {
     let mut anchors = TrustAnchors::none();
     for path in paths {
         let path = path.as_ref();
@@ -117,8 +117,7 @@ pub fn load_anchors(paths: &[impl AsRef<Path>]) -> Result<TrustAnchors, Failure>
             ))
         })?;
         anchors
-            .add_pem(&name, &text)
-            .map_err(|e| Failure::setup(&e))?;
+            .add_pem(&name, &text)?;
     }
     Ok(anchors)
 }

@@ -217,8 +217,17 @@ impl CredentialsFolder {
 
     /// Load the signing credentials stored here, decrypting the signer key
     /// with `passphrase`.
+    ///
+    /// A missing file is an [`Error::UnreadableCredentialFile`] that says the
+    /// folder is incomplete and how to recover.
     pub fn load(&self, passphrase: Option<&SecretString>) -> Result<SigningCredentials> {
-        SigningCredentials::from_files(&self.chain(), &self.signer_key(), passphrase)
+        let folder = self.dir.display().to_string();
+        SigningCredentials::read_files(
+            Some(&folder),
+            &self.chain(),
+            &self.signer_key(),
+            passphrase,
+        )
     }
 }
 
@@ -286,13 +295,32 @@ impl SigningCredentials {
         key_path: &Path,
         passphrase: Option<&SecretString>,
     ) -> Result<Self> {
+        Self::read_files(None, chain_path, key_path, passphrase)
+    }
+
+    /// [`SigningCredentials::from_files`], for files of the credentials folder
+    /// `folder` when they were found through one.
+    fn read_files(
+        folder: Option<&str>,
+        chain_path: &Path,
+        key_path: &Path,
+        passphrase: Option<&SecretString>,
+    ) -> Result<Self> {
         let chain_name = chain_path.display().to_string();
         let key_name = key_path.display().to_string();
-        refuse_shared_key_file(key_path, &key_name)?;
-        let chain_pem =
-            fs::read_to_string(chain_path).map_err(|e| Error::io(&chain_name, "cannot read", e))?;
+        let unreadable = |file: &str| {
+            let folder = folder.map(str::to_owned);
+            let file = file.to_owned();
+            move |source| Error::UnreadableCredentialFile {
+                file,
+                folder,
+                source,
+            }
+        };
+        refuse_shared_key_file(key_path, &key_name).map_err(unreadable(&key_name))??;
+        let chain_pem = fs::read_to_string(chain_path).map_err(unreadable(&chain_name))?;
         let key_pem = zeroize::Zeroizing::new(
-            fs::read_to_string(key_path).map_err(|e| Error::io(&key_name, "cannot read", e))?,
+            fs::read_to_string(key_path).map_err(unreadable(&key_name))?,
         );
         Self::from_pem(&chain_name, &chain_pem, &key_name, &key_pem, passphrase)
     }
@@ -347,32 +375,31 @@ fn unix_now() -> i64 {
 }
 
 /// Refuse a private-key file that group or others may read.
-fn refuse_shared_key_file(path: &Path, name: &str) -> Result<()> {
+/// Refuse a key file that group or others can read; the outer error is a
+/// failure to look at the file at all.
+fn refuse_shared_key_file(path: &Path, name: &str) -> std::io::Result<Result<()>> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path)
-            .map_err(|e| Error::io(name, "cannot read", e))?
-            .permissions()
-            .mode();
+        let mode = fs::metadata(path)?.permissions().mode();
         if mode & 0o077 != 0 {
-            return Err(Error::BadKey {
+            return Ok(Err(Error::BadKey {
                 file: name.into(),
                 reason: format!(
                     "is readable by other users (mode {:o}); a private key must be private: run `chmod 600 {name}`",
                     mode & 0o777
                 ),
-            });
+            }));
         }
     }
     #[cfg(not(unix))]
     let _ = (path, name);
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// Parse every `CERTIFICATE` block of a PEM text into DER, in order.
 pub(crate) fn parse_pem_certificates(name: &str, pem_text: &str) -> Result<Vec<Vec<u8>>> {
-    crate::verify::trust::pem_certificates(pem_text).map_err(|reason| Error::BadCertificate {
+    crate::pem::pem_certificates(pem_text).map_err(|reason| Error::BadCertificate {
         file: name.into(),
         reason,
     })

@@ -7,9 +7,11 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::watched::WatchedOutput;
 use super::{GENERATOR_NAME, SignOptions, Signed, Signer};
 use crate::credentials::SigningCredentials;
-use crate::error::{self, Error, Result};
+use crate::engine;
+use crate::error::{Error, Result};
 use crate::format::MediaFormat;
 use crate::policy;
 use crate::verify::{TrustAnchors, engine_settings};
@@ -34,6 +36,8 @@ pub(crate) struct Job<'a> {
     pub(crate) credentials: &'a SigningCredentials,
     /// The input's name, for errors and as the parent ingredient's title.
     pub(crate) name: &'a str,
+    /// The output's name, for errors writing it.
+    pub(crate) output_name: &'a str,
     pub(crate) format: MediaFormat,
     pub(crate) title: Option<String>,
     pub(crate) options: &'a SignOptions,
@@ -42,7 +46,12 @@ pub(crate) struct Job<'a> {
 
 impl Job<'_> {
     pub(crate) fn engine_error(&self, action: &'static str) -> impl Fn(c2pa::Error) -> Error + '_ {
-        move |e| error::from_c2pa(self.name, self.format, action, e)
+        move |e| engine::from_c2pa(self.name, self.format, action, e)
+    }
+
+    /// A failure to write the output, named after it.
+    pub(crate) fn write_error(&self, source: std::io::Error) -> Error {
+        Error::io(self.output_name, "cannot write", source)
     }
 
     fn rewind<S: Seek>(&self, stream: &mut S) -> Result<()> {
@@ -132,9 +141,12 @@ impl Job<'_> {
             (Placement::Sidecar, Some(_)) => OPAQUE_MEDIA_TYPE,
             _ => mime,
         };
-        let manifest = builder
-            .sign(&Signer::new(self.credentials), sign_as, input, output)
-            .map_err(self.engine_error("cannot sign"))?;
+        let mut watched = WatchedOutput::new(output);
+        let signed = builder.sign(&Signer::new(self.credentials), sign_as, input, &mut watched);
+        let manifest = signed.map_err(|engine| match watched.into_failure() {
+            Some(failure) => self.write_error(failure),
+            None => self.engine_error("cannot sign")(engine),
+        })?;
         Ok((self.signed(kept_parent, manifest.len()), manifest))
     }
 

@@ -14,7 +14,7 @@ mod manifest;
 mod riff;
 mod signer;
 mod source_type;
-pub(crate) use riff::WRITING_SIGNED_COPY;
+mod watched;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, Write};
@@ -98,22 +98,20 @@ pub fn sign_file(
         return Err(Error::InvalidOption(format!(
             "{out_name}: the output's name says {named} but {name} is {} {format}; \
              give the output a .{} name",
-            crate::format::article(format.name()),
+            crate::error::article(format.name()),
             format.extensions()[0]
         )));
     }
     let job = file_job(
         credentials,
-        &name,
+        (&name, &out_name),
         format,
         input,
         options,
         Placement::Embedded,
     );
     let mut pending = PendingOutput::create(output)?;
-    let (signed, _) = job
-        .run(&mut reader, pending.file())
-        .map_err(|e| e.naming_output(&out_name))?;
+    let (signed, _) = job.run(&mut reader, pending.file())?;
     if in_place {
         pending.copy_permissions_from(input)?;
     }
@@ -137,16 +135,17 @@ pub fn sign_sidecar(
 ) -> Result<Signed> {
     refuse_existing(sidecar, overwrite)?;
     let (name, mut reader, format) = open_identified(input, Placement::Sidecar)?;
+    let scratch_name = format!("{name} (temporary copy)");
     let job = file_job(
         credentials,
-        &name,
+        (&name, &scratch_name),
         format,
         input,
         options,
         Placement::Sidecar,
     );
     // The engine copies the media while hashing it; the copy is not needed.
-    let mut scratch = tempfile::tempfile().map_err(|e| Error::io(&name, "cannot sign", e))?;
+    let mut scratch = tempfile::tempfile().map_err(|e| Error::io(&scratch_name, "cannot create", e))?;
     let (signed, store) = job.run(&mut reader, &mut scratch)?;
     let mut pending = PendingOutput::create(sidecar)?;
     pending
@@ -174,9 +173,11 @@ where
     W: Read + Write + Seek + Send,
 {
     let format = identify(name, claimed, input, Placement::Embedded)?;
+    let output_name = format!("{name} (signed copy)");
     let job = Job {
         credentials,
         name,
+        output_name: &output_name,
         format,
         title: options.title.clone().or_else(|| {
             Path::new(name)
@@ -203,10 +204,11 @@ fn open_identified(
     Ok((name, reader, format))
 }
 
-/// The job for a file: titled by the options, else by the file's name.
+/// The job for a file (`names`: the input's, then the output's): titled by
+/// the options, else by the file's name.
 fn file_job<'a>(
     credentials: &'a SigningCredentials,
-    name: &'a str,
+    (name, output_name): (&'a str, &'a str),
     format: MediaFormat,
     input: &Path,
     options: &'a SignOptions,
@@ -215,6 +217,7 @@ fn file_job<'a>(
     Job {
         credentials,
         name,
+        output_name,
         format,
         title: options
             .title

@@ -19,6 +19,7 @@ use c2pa::assertions::DataHash;
 use sha2::{Digest, Sha256};
 
 use super::manifest::Job;
+use super::watched::WatchedOutput;
 use super::{Signed, Signer};
 use crate::error::{Error, Result};
 use crate::format::MediaFormat;
@@ -126,10 +127,6 @@ fn read_layout<R: Read + Seek>(input: &mut R, len: u64) -> io::Result<Option<Lay
     Ok(None)
 }
 
-/// The action of an error writing the output, which the caller may
-/// attribute to the output file ([`Error::naming_output`]).
-pub(crate) const WRITING_SIGNED_COPY: &str = "cannot write the signed copy";
-
 /// Sign a RIFF file in one pass. The caller has checked that the input
 /// carries no credentials. `None` for a file whose layout this path does not
 /// handle: the engine's own writer signs it instead.
@@ -144,7 +141,7 @@ where
 {
     let name = job.name;
     let read_error = |e| Error::io(name, "cannot read", e);
-    let write_error = |e| Error::io(name, WRITING_SIGNED_COPY, e);
+    let write_error = |e| job.write_error(e);
     let len = input.seek(SeekFrom::End(0)).map_err(read_error)?;
     let layout = match read_layout(input, len).map_err(read_error)? {
         Some(layout) if !layout.has_manifest => layout,
@@ -159,21 +156,25 @@ where
         .placeholder(BARE_MANIFEST)
         .map_err(job.engine_error("cannot sign"))?;
     let manifest_len = placeholder.len() as u64;
-    let manifest_len32 = u32::try_from(manifest_len)
-        .map_err(|_| Error::InvalidOption("the manifest is too large for a RIFF chunk".into()))?;
+    let manifest_len32 = u32::try_from(manifest_len).map_err(|_| Error::TooLarge {
+        file: name.into(),
+        detail: format!("its manifest ({manifest_len} bytes) does not fit a RIFF chunk"),
+    })?;
 
     // The new chunk goes at the end of the first RIFF chunk, on an even offset.
     let body_pad = layout.size & 1;
     let chunk_at = 8 + layout.size + body_pad;
     let new_size = layout.size + body_pad + 8 + manifest_len + (manifest_len & 1);
-    let new_size32 = u32::try_from(new_size).map_err(|_| {
-        Error::InvalidOption("the signed file would exceed the 4 GiB RIFF limit".into())
+    let new_size32 = u32::try_from(new_size).map_err(|_| Error::TooLarge {
+        file: name.into(),
+        detail: "the signed file would exceed the 4 GiB limit of a RIFF file".into(),
     })?;
 
     output.seek(SeekFrom::Start(0)).map_err(write_error)?;
     let mut buf = vec![0u8; BLOCK];
+    let mut watched = WatchedOutput::new(output);
     let mut out = HashingCopy {
-        out: output,
+        out: &mut watched,
         hasher: Sha256::new(),
         position: 0,
     };
@@ -195,18 +196,22 @@ where
         input.seek(SeekFrom::Start(8 + layout.size + body_pad))?;
         out.copy(input, None, &mut buf)
     })();
-    copied.map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => Error::DamagedMedia {
-            file: name.into(),
-            format: job.format.name(),
-            detail: "it ends too early (truncated)".into(),
-        },
-        _ => write_error(e),
-    })?;
+    let hash = out.hasher.finalize();
+    if let Err(e) = copied {
+        return Err(match watched.into_failure() {
+            Some(failure) => write_error(failure),
+            None if e.kind() == io::ErrorKind::UnexpectedEof => Error::DamagedMedia {
+                file: name.into(),
+                format: job.format.name(),
+                detail: "it ends too early (truncated)".into(),
+            },
+            None => read_error(e),
+        });
+    }
 
     let mut data_hash = DataHash::new("jumbf manifest", "sha256");
     data_hash.add_exclusion(HashRange::new(chunk_at, 8 + manifest_len));
-    data_hash.set_hash(out.hasher.finalize().to_vec());
+    data_hash.set_hash(hash.to_vec());
     builder
         .definition
         .assertions

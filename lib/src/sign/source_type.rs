@@ -6,7 +6,7 @@ use std::str::FromStr;
 use c2pa::DigitalSourceType;
 
 /// The IPTC vocabulary's address; terms are appended to it.
-pub const IPTC_PREFIX: &str = "http://cv.iptc.org/newscodes/digitalsourcetype/";
+pub(super) const IPTC_PREFIX: &str = "http://cv.iptc.org/newscodes/digitalsourcetype/";
 
 /// An IPTC digital source type, such as `digitalCapture` (a camera or
 /// recorder captured it) or `digitalCreation` (made by a person with digital

@@ -23,7 +23,8 @@ pub use report::{
 };
 pub use trust::TrustAnchors;
 
-use crate::error::{self, Error, Result};
+use crate::engine;
+use crate::error::{Error, Result};
 use crate::format::{MediaFormat, read_head};
 use crate::policy::{self, TrainingPolicy};
 
@@ -269,7 +270,7 @@ impl Verifier {
             Err(c2pa::Error::JumbfNotFound | c2pa::Error::ProvenanceMissing) => {
                 Ok(Loaded::Nothing(format))
             }
-            Err(err) => Err(error::from_c2pa(name, format, "cannot verify", err)),
+            Err(err) => Err(engine::from_c2pa(name, format, "cannot verify", err)),
         }
     }
 
@@ -292,12 +293,12 @@ impl Verifier {
                 crate::integrity::require_whole(name, format, stream)?;
                 return Ok(Some(Loaded::Nothing(format)));
             }
-            Err(err) => return Err(error::from_c2pa(name, format, "cannot verify", err)),
+            Err(err) => return Err(engine::from_c2pa(name, format, "cannot verify", err)),
         };
         crate::guard::check_store(name, &jumbf)?;
         let reader = Reader::from_shared_context(&self.context)
             .with_manifest_data_and_stream(&jumbf, mime, Cursor::new(Vec::new()))
-            .map_err(|err| error::from_c2pa(name, format, "cannot verify", err))?;
+            .map_err(|err| engine::from_c2pa(name, format, "cannot verify", err))?;
         let Some(binding) = serde_json::from_str(&reader.detailed_json())
             .ok()
             .and_then(|detailed: Value| data_hash::Binding::from_detailed_json(&detailed))

@@ -1,5 +1,5 @@
-//! Shared helpers: the built `hallmark` binary, the interop oracles, fixtures.
-#![allow(dead_code)]
+//! Helpers the interoperability and browser suites share: the built
+//! `hallmark` binary, the oracles' command lines, and status codes compared.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -7,15 +7,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// The workspace root.
-pub fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The committed sample media.
-pub fn media(name: &str) -> PathBuf {
-    workspace().join("tests/fixtures/media").join(name)
-}
+pub use hallmark_test_support::example::{EXAMPLE_PASSPHRASE, example_credentials};
+pub use hallmark_test_support::find;
+pub use hallmark_test_support::paths::{media, workspace};
+pub use hallmark_test_support::python::{json_of, json_ok, python_oracle};
 
 /// The `hallmark` binary cargo built for this test run.
 pub fn hallmark() -> Command {
@@ -23,43 +18,6 @@ pub fn hallmark() -> Command {
     command
         .env_remove("HALLMARK_PASSPHRASE")
         .env("NO_COLOR", "1");
-    command
-}
-
-/// Run a command and parse its stdout as one JSON value, whatever its exit status.
-pub fn json_of(command: &mut Command) -> (Value, i32) {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!(
-            "{command:?} printed no JSON ({e}):\nstdout: {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (value, output.status.code().unwrap_or(-1))
-}
-
-/// Run a command that must succeed and print one JSON value.
-pub fn json_ok(command: &mut Command) -> Value {
-    let (value, code) = json_of(command);
-    assert_eq!(code, 0, "{command:?} failed: {value}");
-    value
-}
-
-/// The Python of the interop venv (c2pa-python). Installed by `tests/run.sh`.
-pub fn python_oracle() -> Command {
-    let python = std::env::var_os("HALLMARK_ORACLE_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target/oracles/venv/bin/python"));
-    assert!(
-        python.exists(),
-        "the c2pa-python oracle is not installed at {}: run `bash tests/run.sh`, which installs it",
-        python.display()
-    );
-    let mut command = Command::new(python);
-    command.arg(workspace().join("tests/oracle/python/oracle.py"));
     command
 }
 
@@ -86,11 +44,6 @@ pub fn ts_oracle() -> Command {
     command.arg(dir.join("oracle.mjs"));
     command
 }
-
-#[path = "../../shared/example_credentials.rs"]
-mod example_credentials;
-#[allow(unused_imports)] // not every suite signs with the example keys
-pub use example_credentials::{EXAMPLE_PASSPHRASE, example_credentials};
 
 /// A CA and signer made by the Python oracle with `cryptography`.
 pub struct OracleCa {
@@ -251,11 +204,6 @@ pub fn lower_state(python_read: &Value) -> String {
         Some(state) => state.to_lowercase(),
         None => "none".into(),
     }
-}
-
-/// Where `needle` first occurs in `haystack`.
-pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Sign `input` into `output` with an oracle (both share one `sign` contract):

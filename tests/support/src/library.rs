@@ -1,20 +1,16 @@
-//! Helpers shared by the library's integration tests.
-#![allow(dead_code)]
+//! Credentials, verifiers and signed samples through the library itself.
 
 use std::io::Cursor;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use hallmark::credentials::{IssuedCredentials, SigningCredentials, Validity, issue};
+use hallmark::credentials::{Identity, IssuedCredentials, SigningCredentials, Validity, issue};
 use hallmark::sign::{SignOptions, sign_stream};
 use hallmark::{MediaFormat, TrustAnchors, Verifier};
 
-/// The committed sample media folder.
-pub fn media_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/media")
-}
+use crate::paths::media_dir;
 
-/// Every sample file with its format.
+/// Every committed sample file with its format, sorted by name.
 pub fn samples() -> Vec<(PathBuf, MediaFormat)> {
     let mut out: Vec<(PathBuf, MediaFormat)> = std::fs::read_dir(media_dir())
         .expect("media fixtures exist")
@@ -28,7 +24,7 @@ pub fn samples() -> Vec<(PathBuf, MediaFormat)> {
     out
 }
 
-/// Samples of formats hallmark can sign.
+/// The samples of formats hallmark can sign.
 pub fn signable_samples() -> Vec<(PathBuf, MediaFormat)> {
     samples()
         .into_iter()
@@ -36,43 +32,41 @@ pub fn signable_samples() -> Vec<(PathBuf, MediaFormat)> {
         .collect()
 }
 
-/// One set of credentials for the whole test binary.
+/// One set of fresh credentials ("Test Creator") for the whole test binary.
 pub fn issued() -> &'static IssuedCredentials {
     static ISSUED: OnceLock<IssuedCredentials> = OnceLock::new();
     ISSUED.get_or_init(|| {
-        issue(
-            &hallmark::credentials::Identity::named("Test Creator"),
-            Validity::default(),
-        )
-        .expect("issue credentials")
+        issue(&Identity::named("Test Creator"), Validity::default()).expect("issue credentials")
     })
 }
 
+/// The signing credentials of [`issued`].
 pub fn credentials() -> SigningCredentials {
     SigningCredentials::from_issued(issued()).expect("credentials")
 }
 
+/// [`issued`]'s CA as the only trust anchor.
 pub fn anchors() -> TrustAnchors {
     TrustAnchors::from_pem("ca.pem", &issued().ca_certificate_pem).expect("anchors")
 }
 
+/// A verifier with no trust anchors.
 pub fn untrusting() -> Verifier {
     Verifier::new(&TrustAnchors::none()).expect("verifier")
 }
 
+/// A verifier that trusts [`issued`]'s CA.
 pub fn trusting() -> Verifier {
     Verifier::new(&anchors()).expect("verifier")
 }
 
-/// Sign a sample in memory with `options`.
-pub fn sign_bytes(path: &std::path::Path, options: &SignOptions) -> Vec<u8> {
-    let original = std::fs::read(path).expect("read sample");
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+/// `original` (named `name`) signed in memory with [`credentials`] and `options`.
+pub fn sign_with(name: &str, original: &[u8], options: &SignOptions) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
     sign_stream(
         &credentials(),
-        &name,
-        MediaFormat::from_path(path),
+        name,
+        MediaFormat::from_path(Path::new(name)),
         &mut Cursor::new(original),
         &mut out,
         options,
@@ -81,7 +75,13 @@ pub fn sign_bytes(path: &std::path::Path, options: &SignOptions) -> Vec<u8> {
     out.into_inner()
 }
 
-/// Where `needle` first occurs in `haystack`.
-pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// The sample at `path` signed in memory with `options`.
+pub fn sign_bytes(path: &Path, options: &SignOptions) -> Vec<u8> {
+    let original = std::fs::read(path).expect("read sample");
+    let name = path
+        .file_name()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned();
+    sign_with(&name, &original, options)
 }

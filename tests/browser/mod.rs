@@ -7,9 +7,6 @@
 //! 600 s by default): past it, node and the Chromium it started are killed and
 //! the test fails saying so.
 
-#[path = "../interop/common/mod.rs"]
-mod common;
-
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -18,7 +15,7 @@ use std::sync::OnceLock;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::interop::common::*;
 use hallmark::policy::Kind;
 use hallmark::{MediaFormat, Report};
 use serde_json::{Value, json};

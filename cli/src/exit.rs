@@ -1,20 +1,20 @@
-//! What verification outcomes mean as process exit statuses, defined once
-//! for every command-line front end.
+//! What outcomes mean as process exit statuses: the command line's part of
+//! the contract (the library's part is its answers, [`State`] and [`Answer`]).
 //!
 //! | status | meaning |
 //! | --- | --- |
 //! | 0 | every file is `valid` or `trusted` |
 //! | 1 | some file is `invalid` |
 //! | 2 | some file has no credentials (and none is invalid or unreadable) |
-//! | 3 | some file could not be read or parsed (and none is invalid) |
-//! | 64 | the command was used wrongly (EX_USAGE) |
+//! | 3 | some file could not be read, parsed or written (and none is invalid) |
+//! | 64 | the command was used wrongly, or its set-up (credentials, trust list) is unusable (EX_USAGE) |
 //! | 141 | the reader of standard output went away (a closed pipe, as after `\| head`) |
 
-use crate::verify::{Answer, State};
+use hallmark::{Answer, ErrorKind, State};
 
 /// A process exit status with a meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ExitStatus {
+pub(crate) enum ExitStatus {
     /// Every file verified as valid or trusted.
     Ok,
     /// Credentials are absent from some file.
@@ -32,7 +32,7 @@ pub enum ExitStatus {
 
 impl ExitStatus {
     /// The number the process exits with.
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             ExitStatus::Ok => 0,
             ExitStatus::Invalid => 1,
@@ -43,9 +43,20 @@ impl ExitStatus {
         }
     }
 
+    /// The status for a library error, by who is at fault: the one place the
+    /// command line maps [`ErrorKind`]s.
+    pub(crate) fn for_error(kind: ErrorKind) -> Self {
+        match kind {
+            ErrorKind::BadInput | ErrorKind::Environment | ErrorKind::Internal => {
+                ExitStatus::Unreadable
+            }
+            ErrorKind::BadRequest | ErrorKind::BadSetup => ExitStatus::Usage,
+        }
+    }
+
     /// The status for one verification outcome: a state, or `None` when the
     /// file could not be read or parsed.
-    pub fn for_outcome(state: Option<State>) -> Self {
+    pub(crate) fn for_outcome(state: Option<State>) -> Self {
         match state {
             Some(State::Trusted | State::Valid) => ExitStatus::Ok,
             Some(State::Invalid) => ExitStatus::Invalid,
@@ -56,7 +67,7 @@ impl ExitStatus {
 
     /// The status for a batch: the most serious outcome wins
     /// (invalid, then unreadable, then no credentials).
-    pub fn for_batch(outcomes: impl IntoIterator<Item = Option<State>>) -> Self {
+    pub(crate) fn for_batch(outcomes: impl IntoIterator<Item = Option<State>>) -> Self {
         outcomes
             .into_iter()
             .map(Self::for_outcome)
@@ -73,7 +84,7 @@ impl ExitStatus {
 /// | 1 | not allowed, or allowed only on terms |
 /// | 2 | the creator said nothing about it, or the file has no credentials |
 /// | 3 | the credentials are broken or the file unreadable: no answer |
-pub fn policy_code(answer: Answer, state: Option<State>) -> u8 {
+pub(crate) fn policy_code(answer: Answer, state: Option<State>) -> u8 {
     match (answer, state) {
         (Answer::Allowed, _) => 0,
         (Answer::NotAllowed | Answer::Constrained, _) => 1,

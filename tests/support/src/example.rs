@@ -9,7 +9,7 @@ pub const EXAMPLE_PASSPHRASE: &str = "hallmark-example";
 
 /// A copy of `keys-example/` in `dir` with the key files made private.
 pub fn example_credentials(dir: &Path) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../keys-example");
+    let source = crate::paths::example_keys();
     let target = dir.join("keys-example");
     std::fs::create_dir_all(&target).unwrap();
     for name in ["ca.pem", "chain.pem", "signer.key", "ca.key"] {

@@ -1,5 +1,5 @@
-//! Helpers shared by the CLI suites.
-#![allow(dead_code)]
+//! Helpers shared by the CLI suites: the `hallmark` binary, fresh
+//! credentials through it, and what its output looks like.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -7,10 +7,8 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde_json::Value;
 
-#[path = "../../../tests/shared/example_credentials.rs"]
-mod example_credentials;
-#[allow(unused_imports)] // not every suite signs with the example keys
-pub use example_credentials::{EXAMPLE_PASSPHRASE, example_credentials};
+pub use hallmark_test_support::example::{EXAMPLE_PASSPHRASE, example_credentials};
+pub use hallmark_test_support::paths::media;
 
 /// The passphrase test credentials are made with.
 pub const PASS: &str = "test passphrase";
@@ -26,15 +24,7 @@ pub fn hallmark() -> Command {
     command
 }
 
-/// The workspace root.
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A committed sample file.
-pub fn media(name: &str) -> PathBuf {
-    root().join("tests/fixtures/media").join(name)
-}
+pub use hallmark_test_support::paths::workspace as root;
 
 /// Fresh credentials in `dir/creds`.
 pub fn keygen(dir: &Path) -> PathBuf {

@@ -1,13 +1,11 @@
 //! Helpers shared by the service suites: a running service, an HTTP
 //! client, signed sample files.
-#![allow(dead_code)]
 
-use std::io::Cursor;
 use std::thread;
 use std::time::Duration;
 
-use hallmark::credentials::{Identity, IssuedCredentials, SigningCredentials, Validity, issue};
-use hallmark::sign::{SignOptions, sign_stream};
+use hallmark::sign::SignOptions;
+pub use hallmark_test_support::library::{issued, sign_with};
 use hallmark_server::{Config, Service};
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -164,33 +162,14 @@ pub fn get_text(url: &str) -> (u16, String) {
     )
 }
 
+/// A committed sample file's bytes.
 pub fn media(name: &str) -> Vec<u8> {
-    std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../tests/fixtures/media")
-            .join(name),
-    )
-    .unwrap()
+    std::fs::read(hallmark_test_support::paths::media(name)).unwrap()
 }
 
-pub fn issued() -> &'static IssuedCredentials {
-    static ISSUED: std::sync::OnceLock<IssuedCredentials> = std::sync::OnceLock::new();
-    ISSUED.get_or_init(|| issue(&Identity::named("Service Tester"), Validity::default()).unwrap())
-}
-
+/// A committed sample, signed with the test credentials and the default options.
 pub fn signed(name: &str) -> Vec<u8> {
-    let credentials = SigningCredentials::from_issued(issued()).unwrap();
-    let mut out = Cursor::new(Vec::new());
-    sign_stream(
-        &credentials,
-        name,
-        None,
-        &mut Cursor::new(media(name)),
-        &mut out,
-        &SignOptions::default(),
-    )
-    .unwrap();
-    out.into_inner()
+    sign_with(name, &media(name), &SignOptions::default())
 }
 
 /// A config trusting the test CA, with `max_body_bytes`.

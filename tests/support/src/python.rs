@@ -1,0 +1,52 @@
+//! The Python venv `tests/run.sh` installs (c2pa-python and the service's
+//! API checkers), and the interop oracle script that runs in it.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::paths::workspace;
+
+/// The venv's Python (`HALLMARK_ORACLE_PYTHON` overrides it); the test fails
+/// with instructions when it is not installed.
+pub fn venv_python() -> PathBuf {
+    let python = std::env::var_os("HALLMARK_ORACLE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/oracles/venv/bin/python"));
+    assert!(
+        python.exists(),
+        "the Python oracles are not installed at {}: run `bash tests/run.sh`, which installs them",
+        python.display()
+    );
+    python
+}
+
+/// The c2pa-python oracle (`tests/oracle/python/oracle.py`), ready for its arguments.
+pub fn python_oracle() -> Command {
+    let mut command = Command::new(venv_python());
+    command.arg(workspace().join("tests/oracle/python/oracle.py"));
+    command
+}
+
+/// Run a command and parse its stdout as one JSON value, whatever its exit status.
+pub fn json_of(command: &mut Command) -> (Value, i32) {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "{command:?} printed no JSON ({e}):\nstdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (value, output.status.code().unwrap_or(-1))
+}
+
+/// Run a command that must succeed and print one JSON value.
+pub fn json_ok(command: &mut Command) -> Value {
+    let (value, code) = json_of(command);
+    assert_eq!(code, 0, "{command:?} failed: {value}");
+    value
+}

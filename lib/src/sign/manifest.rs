@@ -54,7 +54,8 @@ impl Job<'_> {
         Error::io(self.output_name, "cannot write", source)
     }
 
-    fn rewind<S: Seek>(&self, stream: &mut S) -> Result<()> {
+    /// Put `stream` back at its start.
+    pub(crate) fn rewind<S: Seek>(&self, stream: &mut S) -> Result<()> {
         stream
             .seek(SeekFrom::Start(0))
             .map(|_| ())
@@ -105,15 +106,13 @@ impl Job<'_> {
             .map_err(self.engine_error("cannot sign"))
     }
 
-    /// Sign `input` into `output`; returns what was done and the manifest store's bytes.
-    pub(crate) fn run<R, W>(&self, input: &mut R, output: &mut W) -> Result<(Signed, Vec<u8>)>
-    where
-        R: Read + Seek + Send,
-        W: Read + Write + Seek + Send,
-    {
-        let mime = self.format.mime_type();
+    /// Look at the input before signing: whether it already carries
+    /// credentials (kept as the parent ingredient), refusing a sidecar for a
+    /// file whose credentials are embedded. Leaves the input at its start.
+    pub(crate) fn prepare<R: Read + Seek + Send>(&self, input: &mut R) -> Result<bool> {
         tracing::debug!(file = self.name, format = self.format.name(), placement = ?self.placement, "signing");
-        let kept_parent = has_credentials(input, mime).map_err(self.engine_error("cannot read"))?;
+        let kept_parent = has_credentials(input, self.format.mime_type())
+            .map_err(self.engine_error("cannot read"))?;
         self.rewind(input)?;
         if kept_parent && self.placement == Placement::Sidecar {
             return Err(Error::InvalidOption(format!(
@@ -122,15 +121,22 @@ impl Job<'_> {
                 self.name
             )));
         }
-        if !kept_parent
-            && self.placement == Placement::Embedded
-            && super::riff::streams(self.format)
-        {
-            if let Some(done) = super::riff::sign(self, input, output)? {
-                return Ok(done);
-            }
-            self.rewind(input)?;
-        }
+        Ok(kept_parent)
+    }
+
+    /// Have the engine sign `input` into `output` (after [`Job::prepare`]);
+    /// returns what was done and the manifest store's bytes.
+    pub(crate) fn sign_with_engine<R, W>(
+        &self,
+        kept_parent: bool,
+        input: &mut R,
+        output: &mut W,
+    ) -> Result<(Signed, Vec<u8>)>
+    where
+        R: Read + Seek + Send,
+        W: Read + Write + Seek + Send,
+    {
+        let mime = self.format.mime_type();
         let mut builder = self.builder(self.context()?, kept_parent, input)?;
         if self.placement == Placement::Sidecar {
             builder.set_no_embed(true);

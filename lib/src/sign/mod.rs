@@ -111,7 +111,7 @@ pub fn sign_file(
         Placement::Embedded,
     );
     let mut pending = PendingOutput::create(output)?;
-    let (signed, _) = job.run(&mut reader, pending.file())?;
+    let (signed, _) = run(&job, &mut reader, pending.file())?;
     if in_place {
         pending.copy_permissions_from(input)?;
     }
@@ -146,7 +146,7 @@ pub fn sign_sidecar(
     );
     // The engine copies the media while hashing it; the copy is not needed.
     let mut scratch = tempfile::tempfile().map_err(|e| Error::io(&scratch_name, "cannot create", e))?;
-    let (signed, store) = job.run(&mut reader, &mut scratch)?;
+    let (signed, store) = run(&job, &mut reader, &mut scratch)?;
     let mut pending = PendingOutput::create(sidecar)?;
     pending
         .file()
@@ -188,7 +188,24 @@ where
         options,
         placement: Placement::Embedded,
     };
-    job.run(input, output).map(|(signed, _)| signed)
+    run(&job, input, output).map(|(signed, _)| signed)
+}
+
+/// Sign as `job` says: in one streaming pass for the RIFF files that path
+/// handles, by the engine otherwise.
+fn run<R, W>(job: &Job<'_>, input: &mut R, output: &mut W) -> Result<(Signed, Vec<u8>)>
+where
+    R: Read + Seek + Send,
+    W: Read + Write + Seek + Send,
+{
+    let kept_parent = job.prepare(input)?;
+    if !kept_parent && job.placement == Placement::Embedded && riff::streams(job.format) {
+        if let Some(done) = riff::sign(job, input, output)? {
+            return Ok(done);
+        }
+        job.rewind(input)?;
+    }
+    job.sign_with_engine(kept_parent, input, output)
 }
 
 /// Open a file to sign and identify it: its name, a reader at its start, its format.

@@ -19,8 +19,8 @@ mod render;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
 use crate::exit::ExitStatus;
+use clap::{CommandFactory, Parser};
 
 use crate::args::{Cli, ColorChoice, Command};
 use crate::failure::Failure;

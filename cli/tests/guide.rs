@@ -55,7 +55,11 @@ fn run_examples(document: &str, at_least: usize) {
     let home = dir.path().join("home");
     std::fs::create_dir_all(&work).unwrap();
     std::fs::create_dir_all(&home).unwrap();
-    std::fs::copy(root().join("cli/assets/sample.jpg"), work.join("artwork.jpg")).unwrap();
+    std::fs::copy(
+        root().join("cli/assets/sample.jpg"),
+        work.join("artwork.jpg"),
+    )
+    .unwrap();
     std::fs::copy(
         root().join("tests/fixtures/media/sample.wav"),
         work.join("song.wav"),

@@ -364,8 +364,14 @@ mod tests {
             source: io::Error::from(io::ErrorKind::NotFound),
         };
         let message = error.to_string();
-        assert!(message.starts_with("creds/signer.key: cannot read: "), "{message}");
-        assert!(message.contains("the credentials in creds are incomplete"), "{message}");
+        assert!(
+            message.starts_with("creds/signer.key: cannot read: "),
+            "{message}"
+        );
+        assert!(
+            message.contains("the credentials in creds are incomplete"),
+            "{message}"
+        );
         assert_eq!(error.kind(), ErrorKind::BadSetup);
     }
 }

@@ -1,10 +1,10 @@
 //! Large RIFF files are hashed by hallmark in blocks; the verdict and the
 //! status codes must be exactly what the C2PA engine gives.
 
-use hallmark_test_support::library::*;
-use hallmark_test_support::paths::*;
 use hallmark::sign::SignOptions;
 use hallmark::{State, Verifier};
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
 
 fn both_ways(
     verifier: &Verifier,

@@ -1,10 +1,10 @@
 //! Sign every sample format, verify it, and check what the report says.
 
-use hallmark_test_support::library::*;
-use hallmark_test_support::paths::*;
 use hallmark::sign::{SignOptions, sign_file};
 use hallmark::verify::StatusKind;
 use hallmark::{Answer, Error, Kind, MediaFormat, Overwrite, State, TrainingPolicy, Use};
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
 
 #[test]
 fn every_signable_format_signs_and_verifies() {

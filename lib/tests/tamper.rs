@@ -1,10 +1,10 @@
 //! Tampering with signed files: every change is caught, with the exact status.
 
-use hallmark_test_support::library::*;
-use hallmark_test_support::paths::*;
-use hallmark_test_support::find;
 use hallmark::sign::SignOptions;
 use hallmark::{Error, MediaFormat, State};
+use hallmark_test_support::find;
+use hallmark_test_support::library::*;
+use hallmark_test_support::paths::*;
 
 /// Flip one byte of the original content inside the signed file: a byte
 /// near the middle of the unsigned original whose surroundings occur exactly

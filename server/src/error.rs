@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use hallmark::ErrorKind;
+use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The body of every error answer.

@@ -42,15 +42,13 @@ use hallmark::{TrustAnchors, Verifier};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-pub use routes::health::Health;
-pub use routes::verify::{
-    BatchAnswer, BatchItem, BatchUpload, Upload, VerifyAnswer, VerifyQuery,
-};
-pub use state::AppState;
 pub use config::{Config, ConfigError};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
+pub use routes::health::Health;
+pub use routes::verify::{BatchAnswer, BatchItem, BatchUpload, Upload, VerifyAnswer, VerifyQuery};
+pub use state::AppState;
 
 /// How long in-flight requests may run on after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);

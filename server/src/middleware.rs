@@ -18,7 +18,11 @@ use crate::state::AppState;
 pub(crate) struct Verified(pub(crate) &'static str);
 
 /// One log line and the metrics for every request; never the body.
-pub(crate) async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn observe(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = state.next_id.fetch_add(1, Ordering::Relaxed);
     let route = request
@@ -66,7 +70,11 @@ pub(crate) async fn observe(State(state): State<AppState>, request: Request, nex
 /// A request whose declared body is over the limit is answered 413 at once,
 /// before any of the body is read: the extractors would otherwise read up
 /// to the limit first (or wait for a body the client holds back).
-pub(crate) async fn refuse_oversized(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn refuse_oversized(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     match refuse_declared_too_large(request.headers(), state.max_body_bytes) {
         Ok(()) => next.run(request).await,
         Err(error) => error.into_response(),
@@ -91,7 +99,10 @@ fn refuse_declared_too_large(headers: &HeaderMap, limit: usize) -> Result<(), Ap
 }
 
 /// A multipart stream that cannot be read: too large, or malformed.
-pub(crate) fn multipart_error(e: &axum::extract::multipart::MultipartError, limit: usize) -> ApiError {
+pub(crate) fn multipart_error(
+    e: &axum::extract::multipart::MultipartError,
+    limit: usize,
+) -> ApiError {
     match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(limit),
         _ => ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", e.body_text()),

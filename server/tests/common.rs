@@ -5,8 +5,8 @@ use std::thread;
 use std::time::Duration;
 
 use hallmark::sign::SignOptions;
-pub use hallmark_test_support::library::{issued, sign_with};
 use hallmark_server::{Config, Service};
+pub use hallmark_test_support::library::{issued, sign_with};
 use serde_json::Value;
 use tokio::sync::oneshot;
 

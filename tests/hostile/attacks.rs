@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
+use super::support::*;
 use hallmark::credentials::{Identity, SigningCredentials, Validity, issue};
 use hallmark::sign::SignOptions;
 use hallmark::{Answer, Kind, MediaFormat, State, TrainingPolicy, TrustAnchors, Use, Verifier};
 use sha2::{Digest, Sha256};
-use super::support::*;
 use time::OffsetDateTime;
 
 use hallmark_test_support::library::*;

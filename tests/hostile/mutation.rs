@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::support::*;
 use hallmark::sign::SignOptions;
 use hallmark::{MediaFormat, Report, TrainingPolicy, Verifier};
-use super::support::*;
 
 use hallmark_test_support::library::*;
 use hallmark_test_support::paths::*;

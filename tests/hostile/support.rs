@@ -22,7 +22,10 @@ static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static MEASURING: Mutex<()> = Mutex::new(());
 
-#[allow(unsafe_code, reason = "a global allocator is an unsafe trait; this one only forwards to the system allocator and counts")]
+#[allow(
+    unsafe_code,
+    reason = "a global allocator is an unsafe trait; this one only forwards to the system allocator and counts"
+)]
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded unchanged to the system allocator.

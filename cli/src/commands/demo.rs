@@ -62,11 +62,9 @@ pub(crate) fn run(color: ColorChoice) -> Result<(), Failure> {
         "2. Verifying {}, trusting the example CA (keys-example/ca.pem):\n\n",
         signed.display()
     ));
-    let anchors =
-        TrustAnchors::from_pem("keys-example/ca.pem", CA)?;
+    let anchors = TrustAnchors::from_pem("keys-example/ca.pem", CA)?;
     let verifier = Verifier::new(&anchors)?;
-    let report = verifier
-        .verify_file(&signed)?;
+    let report = verifier.verify_file(&signed)?;
     let style = Style::for_stdout(color);
     out.write(&render::report(
         &signed.display().to_string(),

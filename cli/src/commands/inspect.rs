@@ -15,9 +15,7 @@ use crate::render::sanitize;
 pub(crate) fn run(args: &InspectArgs) -> Result<u8, Failure> {
     let verifier = Verifier::new(&TrustAnchors::none())?;
     let file = args.file.display().to_string();
-    let Some(store) = verifier
-        .inspect_file(&args.file)?
-    else {
+    let Some(store) = verifier.inspect_file(&args.file)? else {
         output::print(&if args.json {
             "null\n".to_owned()
         } else {

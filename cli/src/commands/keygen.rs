@@ -35,8 +35,7 @@ pub(crate) fn run(args: &KeygenArgs) -> Result<(), Failure> {
     } else {
         None
     };
-    folder
-        .create_with(&identity, &passphrase, validity)?;
+    folder.create_with(&identity, &passphrase, validity)?;
     let mut said = String::new();
     if let Some(old) = retired {
         said += &format!("Moved the previous credentials to {}\n", old.display());

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use hallmark::credentials::{CredentialsFolder, SigningCredentials};
 use crate::exit::ExitStatus;
+use hallmark::credentials::{CredentialsFolder, SigningCredentials};
 use hallmark::policy::Kind;
 use hallmark::sign::{SignOptions, Signed, SourceType, sidecar_path, sign_file, sign_sidecar};
 use hallmark::{Overwrite, TrainingPolicy, Use};
@@ -299,7 +299,10 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// The policy the flags describe: every kind not allowed, except those
 /// `--allow`ed or `--constrain`ed.
-pub(crate) fn policy_from(allow: &[String], constrain: &[String]) -> Result<TrainingPolicy, Failure> {
+pub(crate) fn policy_from(
+    allow: &[String],
+    constrain: &[String],
+) -> Result<TrainingPolicy, Failure> {
     let mut policy = TrainingPolicy::deny_all();
     let mut named = Vec::new();
     for item in allow {

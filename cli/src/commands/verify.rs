@@ -116,8 +116,7 @@ pub(crate) fn load_anchors(paths: &[impl AsRef<Path>]) -> Result<TrustAnchors, F
                 "{name}: not a trust list: expected PEM text (-----BEGIN CERTIFICATE-----), found binary data"
             ))
         })?;
-        anchors
-            .add_pem(&name, &text)?;
+        anchors.add_pem(&name, &text)?;
     }
     Ok(anchors)
 }

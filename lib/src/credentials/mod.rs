@@ -222,12 +222,7 @@ impl CredentialsFolder {
     /// folder is incomplete and how to recover.
     pub fn load(&self, passphrase: Option<&SecretString>) -> Result<SigningCredentials> {
         let folder = self.dir.display().to_string();
-        SigningCredentials::read_files(
-            Some(&folder),
-            &self.chain(),
-            &self.signer_key(),
-            passphrase,
-        )
+        SigningCredentials::read_files(Some(&folder), &self.chain(), &self.signer_key(), passphrase)
     }
 }
 
@@ -319,9 +314,8 @@ impl SigningCredentials {
         };
         refuse_shared_key_file(key_path, &key_name).map_err(unreadable(&key_name))??;
         let chain_pem = fs::read_to_string(chain_path).map_err(unreadable(&chain_name))?;
-        let key_pem = zeroize::Zeroizing::new(
-            fs::read_to_string(key_path).map_err(unreadable(&key_name))?,
-        );
+        let key_pem =
+            zeroize::Zeroizing::new(fs::read_to_string(key_path).map_err(unreadable(&key_name))?);
         Self::from_pem(&chain_name, &chain_pem, &key_name, &key_pem, passphrase)
     }
 

@@ -145,7 +145,8 @@ pub fn sign_sidecar(
         Placement::Sidecar,
     );
     // The engine copies the media while hashing it; the copy is not needed.
-    let mut scratch = tempfile::tempfile().map_err(|e| Error::io(&scratch_name, "cannot create", e))?;
+    let mut scratch =
+        tempfile::tempfile().map_err(|e| Error::io(&scratch_name, "cannot create", e))?;
     let (signed, store) = run(&job, &mut reader, &mut scratch)?;
     let mut pending = PendingOutput::create(sidecar)?;
     pending

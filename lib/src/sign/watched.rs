@@ -69,7 +69,10 @@ mod tests {
 
     impl Write for Full {
         fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-            Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device"))
+            Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "No space left on device",
+            ))
         }
         fn flush(&mut self) -> io::Result<()> {
             Ok(())

@@ -7,18 +7,19 @@
 use std::fmt::Write as _;
 
 use hallmark::policy::Kind;
+use hallmark::words::{NO_POLICY, POLICY_AS_WRITTEN, STATED_BY_SIGNER, UNNAMED_SIGNER};
 use hallmark::{Answer, Report, State, Use};
 
 /// Whether to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Style {
+pub(crate) struct Style {
     /// Use ANSI colours.
     pub color: bool,
 }
 
 impl Style {
     /// Colour for standard output: always, never, or on a terminal unless `NO_COLOR` is set.
-    pub fn for_stdout(choice: crate::args::ColorChoice) -> Self {
+    pub(crate) fn for_stdout(choice: crate::args::ColorChoice) -> Self {
         use std::io::IsTerminal;
         let color = match choice {
             crate::args::ColorChoice::Always => true,
@@ -51,7 +52,7 @@ const DIM: &str = "2";
 /// letters with look-alike letters of other scripts (Cyrillic, Greek,
 /// Armenian, Cherokee, full-width forms), those look-alikes, so "Аda" with a
 /// Cyrillic А reads `\u{410}da`, not as "Ada".
-pub fn sanitize(text: &str) -> String {
+pub(crate) fn sanitize(text: &str) -> String {
     let mixed = text.chars().any(|c| c.is_ascii_alphabetic()) && text.chars().any(is_confusable);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -88,20 +89,16 @@ fn opt(text: Option<&str>) -> Option<String> {
 }
 
 /// The human report for one file.
-pub fn report(file: &str, report: &Report, style: Style) -> String {
+pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
     let mut out = format!("{}\n", sanitize(file));
+    // The verdict in the library's words, coloured by state.
+    let words = report.state.describe();
     let verdict = match report.state {
-        State::Trusted => style.paint(
-            GREEN,
-            "trusted: intact, and signed under a CA in your trust list",
-        ),
-        State::Valid => style.paint(
-            YELLOW,
-            "valid: intact, but the signer is not in your trust list (identity not vouched for)",
-        ),
-        State::Invalid => style.paint(RED, "INVALID: these Content Credentials do not hold up"),
+        State::Trusted => style.paint(GREEN, words),
+        State::Valid => style.paint(YELLOW, words),
+        State::Invalid => style.paint(RED, words),
         State::None => {
-            out.push_str("  no Content Credentials\n");
+            let _ = writeln!(out, "  {words}");
             return out;
         }
     };
@@ -121,7 +118,7 @@ pub fn report(file: &str, report: &Report, style: Style) -> String {
     if let Some(signer) = &report.signer {
         let name = opt(signer.common_name.as_deref())
             .or_else(|| opt(signer.organization.as_deref()))
-            .unwrap_or_else(|| "an unnamed signer".into());
+            .unwrap_or_else(|| UNNAMED_SIGNER.into());
         let mut line = format!("  Signed by {name}");
         if let Some(issuer) = opt(signer.issuer.as_deref()) {
             let _ = write!(line, " ({issuer})");
@@ -151,11 +148,11 @@ pub fn report(file: &str, report: &Report, style: Style) -> String {
         let _ = writeln!(out, "  {}", about.join(" · "));
     }
     if report.policy_label.is_none() {
-        out.push_str("  No training or data-mining policy stated\n");
+        let _ = writeln!(out, "  {NO_POLICY}");
         return out;
     }
     let indent = if report.state == State::Invalid {
-        out.push_str("  Policy as written (cannot be relied on: the credentials are broken):\n");
+        let _ = writeln!(out, "  {POLICY_AS_WRITTEN}");
         "    "
     } else {
         "  "
@@ -182,11 +179,11 @@ fn signing_date(report: &Report) -> Option<(String, Option<&'static str>)> {
         return Some((day(at), None));
     }
     let when = report.actions.iter().find_map(|a| a.when.as_deref())?;
-    Some((day(when), Some("(as stated by the signer)")))
+    Some((day(when), Some(STATED_BY_SIGNER)))
 }
 
 /// The human line for a file that could not be verified.
-pub fn error(message: &str, style: Style) -> String {
+pub(crate) fn error(message: &str, style: Style) -> String {
     format!("{}\n", style.paint(RED, &sanitize(message)))
 }
 
@@ -224,5 +221,40 @@ mod tests {
     fn a_file_without_credentials_says_so() {
         let text = report("a.png", &Report::none("image/png"), Style { color: false });
         assert_eq!(text, "a.png\n  no Content Credentials\n");
+    }
+
+    #[test]
+    fn verdicts_are_the_library_words_coloured() {
+        let mut policy = hallmark::TrainingPolicy::deny_all();
+        policy.set(Kind::DataMining, Use::Constrained(None));
+        for (state, colour) in [
+            (State::Trusted, GREEN),
+            (State::Valid, YELLOW),
+            (State::Invalid, RED),
+        ] {
+            let mut shown = Report::none("image/png");
+            shown.state = state;
+            shown.policy = policy.clone();
+            shown.policy_label = Some(hallmark::policy::LABEL.into());
+            let plain = report("a.png", &shown, Style { color: false });
+            let lines: Vec<&str> = plain.lines().collect();
+            assert_eq!(lines[1], format!("  {}", state.describe()), "{plain}");
+            assert!(
+                plain.contains("Data mining: only on terms (none given)\n"),
+                "{plain}"
+            );
+            assert_eq!(
+                plain.contains(POLICY_AS_WRITTEN),
+                state == State::Invalid,
+                "{plain}"
+            );
+            let coloured = report("a.png", &shown, Style { color: true });
+            assert!(
+                coloured.contains(&format!("\x1b[{colour}m{}\x1b[0m", state.describe())),
+                "{coloured}"
+            );
+        }
+        let text = report("a.png", &Report::none("image/png"), Style { color: true });
+        assert_eq!(text, format!("a.png\n  {}\n", State::None.describe()));
     }
 }

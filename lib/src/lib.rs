@@ -10,7 +10,7 @@
 //! - [`sign`]: embed a manifest into a file or stream.
 //! - [`verify`]: check a file's credentials into a [`Report`] whose JSON shape
 //!   is shared by every hallmark front end.
-//! - [`format`]: which media formats are handled, and what a file really is.
+//! - [`format`](mod@format): which media formats are handled, and what a file really is.
 //! - [`error`]: the one [`Error`] type, and [`Error::kind`] sorting every
 //!   error by who is at fault ([`ErrorKind`]), for front ends to map.
 //!
@@ -72,6 +72,7 @@ pub mod policy;
 #[cfg_attr(docsrs, doc(cfg(feature = "sign")))]
 pub mod sign;
 pub mod verify;
+pub mod words;
 
 pub use error::{Error, ErrorKind, Result};
 pub use format::MediaFormat;

@@ -7,7 +7,10 @@
 // the trust anchors saved on the options page, and caches the results per URL.
 //
 // Messages it answers (chrome.runtime.sendMessage):
-//   {type: "hallmark-verify", url}        -> {report, mayUse: {kind: answer}} | {error}
+//   {type: "hallmark-verify", url}        -> {report, mayUse: {kind: answer}, words} | {error}
+//        words: the library's words for people (the package's words()), which
+//        the content script and the report page show reports in: the content
+//        script cannot load the WebAssembly module itself.
 //   {type: "hallmark-check-anchors", pems} -> {ok: true} | {error}   (options page)
 //   {type: "hallmark-open-report", url}    -> opens report.html       (a click on a badge)
 //
@@ -16,15 +19,13 @@
 // answer about images on loopback, private or link-local addresses (see
 // README.md, "Privacy and security notes").
 
-import init, { verify, mayUse, formatOf } from './pkg/hallmark_wasm.js';
+import init, { verify, mayUse, formatOf, words } from './pkg/hallmark_wasm.js';
 
 const MENU_ID = 'hallmark-check';
 const MAX_BYTES = 50 * 1024 * 1024; // larger images are not verified
 const MAX_CACHE = 500; // cached URLs (oldest dropped first)
 const MAX_PARALLEL = 3; // images fetched and verified at once
-const KINDS = ['ai_training', 'ai_generative_training', 'ai_inference', 'data_mining'];
-
-// url -> Promise<{report, mayUse}>; in-flight checks are shared, failures are
+// url -> Promise<{report, mayUse, words}>; in-flight checks are shared, failures are
 // not kept. Cleared whenever the trust anchors change.
 const cache = new Map();
 
@@ -190,7 +191,9 @@ async function check(url, pems) {
       throw new Error('this is a PDF document; the extension checks images only, not PDF files');
     }
     const report = await verify(bytes, type, { trustAnchors: pems });
-    return { report, mayUse: Object.fromEntries(KINDS.map((k) => [k, mayUse(report, k)])) };
+    const catalogue = words();
+    const answers = Object.fromEntries(catalogue.kinds.map(({ kind }) => [kind, mayUse(report, kind)]));
+    return { report, mayUse: answers, words: catalogue };
   } catch (e) {
     // A trap (a crash inside the verifier): pkg/hallmark_wasm.js has already
     // instantiated the module afresh, so the next image gets a sound verifier.

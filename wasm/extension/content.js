@@ -22,6 +22,7 @@
   if (globalThis.hallmarkContentLoaded) return; // injected twice (e.g. after an extension reload)
   globalThis.hallmarkContentLoaded = true;
 
+  // Formatting helpers; the words come with each answer of the service worker.
   const words = globalThis.hallmarkWords;
 
   const COLORS = { trusted: '#1b6e35', valid: '#35557a', invalid: '#b3261e' };
@@ -120,7 +121,7 @@
 
   /** Records a verification answer on the image and badges it when it has credentials. */
   function mark(img, entry, response) {
-    if (!response.report) {
+    if (!response.report || !response.words) {
       img.dataset.hallmarkState = 'error'; // the reason stays in the extension
       return;
     }
@@ -138,7 +139,7 @@
     badge.dataset.hallmarkState = state;
     badge.dataset.hallmarkAiTraining = aiTraining;
     badge.textContent = label;
-    badge.setAttribute('title', words.badgeTitle(report, response.mayUse));
+    badge.setAttribute('title', words.badgeTitle(report, response.words));
     for (const [property, value] of BADGE_STYLE) badge.style.setProperty(property, value, 'important');
     badge.style.setProperty('background', COLORS[state], 'important');
     badge.addEventListener('click', (event) => {

@@ -2,8 +2,9 @@
 //
 // The service worker fetches and verifies the image (with the saved trust
 // anchors, and from its cache when the page's badge already checked it); this
-// page only shows the answer in plain words. The report is untrusted input:
-// it reaches the page through textContent only.
+// page only shows the answer in plain words: the library's, which come with
+// the answer (`catalogue`, the package's words()). The report is untrusted
+// input: it reaches the page through textContent only.
 //
 // When done, <main id="report"> has data-state = trusted | valid | invalid | none | error.
 
@@ -27,25 +28,19 @@ function fact(term, value) {
   add($('details'), 'dd', words.clean(value));
 }
 
-/** What the policy says about `kind`, as written in the manifest. */
-function asWritten(entry) {
-  if (!entry) return words.ANSWERS.unspecified;
-  const answer = words.ANSWERS[entry.use] || words.clean(entry.use);
-  return entry.constraint_info ? `${answer}: ${words.clean(entry.constraint_info)}` : answer;
-}
+function showReport(report, mayUse, catalogue) {
+  $('verdict').textContent = words.explainState(catalogue, report.state)
+    ?? `Unexpected state: ${words.clean(report.state)}`;
 
-function showReport(report, mayUse) {
-  $('verdict').textContent = words.VERDICTS[report.state] || `Unexpected state: ${words.clean(report.state)}`;
-
-  fact('Signed by', words.signerName(report));
+  fact('Signed by', words.signerName(report, catalogue));
   if (report.signer) {
     fact('Certificate issued by', report.signer.issuer);
-    if (report.state === 'trusted') fact('Signer on your trusted list', 'yes');
+    if (report.state === 'trusted') fact('Signer in your trust list', 'yes');
     if (report.state === 'valid') {
-      fact('Signer on your trusted list', "no — add its CA certificate on the extension's options page to trust it");
+      fact('Signer in your trust list', "no — add its CA certificate on the extension's options page to trust it");
     }
   }
-  fact('Signed', words.signedWhen(report));
+  fact('Signed', words.signedWhen(report, catalogue));
   fact('Title', report.title);
   fact('Made with', report.claim_generator);
   fact('Format', report.format);
@@ -63,12 +58,13 @@ function showReport(report, mayUse) {
       note.textContent = 'The credentials are broken: this is only what they claim.';
       $('uses').before(note);
     }
-    for (const [kind, label] of words.KINDS) {
+    for (const { kind, words: label } of catalogue.kinds) {
       const answer = mayUse?.[kind] || 'unknown';
       // An intact policy answers; a constrained use also shows its terms. A
       // broken one answers "unknown" and shows what it claimed, marked as such.
-      let text = `${label}: ${broken ? words.ANSWERS.unknown : asWritten(report.policy?.[kind])}`;
-      if (broken && report.policy_label) text += ` (claimed: ${asWritten(report.policy?.[kind])})`;
+      const written = words.describeUse(catalogue, report.policy?.[kind]);
+      let text = `${label}: ${broken ? catalogue.answers.unknown : written}`;
+      if (broken && report.policy_label) text += ` (claimed: ${written})`;
       const item = add($('uses'), 'li', text);
       item.dataset.kind = kind;
       item.dataset.answer = answer;
@@ -111,8 +107,8 @@ async function main() {
   } catch (e) {
     response = { error: (e && e.message) || String(e) };
   }
-  if (response?.report) {
-    showReport(response.report, response.mayUse);
+  if (response?.report && response.words) {
+    showReport(response.report, response.mayUse, response.words);
     root.dataset.state = response.report.state;
   } else {
     $('verdict').textContent = `Could not check this image: ${response?.error || 'no answer from the extension'}`;

@@ -1,36 +1,16 @@
-// Plain words for verification reports, shared by the content script (badges)
-// and the report page. A classic script: it defines one global,
+// Formatting helpers for verification reports, shared by the content script
+// (badges) and the report page. A classic script: it defines one global,
 // `hallmarkWords`, in whichever world loads it (a content script's isolated
 // world does not share it with the page).
+//
+// The words themselves are the library's: the service worker sends its
+// catalogue (the package's words(), the words the CLI prints) with every
+// report, and the helpers here that need words take it as `catalogue`.
 //
 // Everything here builds plain strings; callers put them into the page with
 // textContent / setAttribute only, since reports are untrusted input.
 
 globalThis.hallmarkWords = (() => {
-  /** The kinds of use the creator's policy covers, in display order. */
-  const KINDS = [
-    ['ai_training', 'AI training'],
-    ['ai_generative_training', 'Generative AI training'],
-    ['ai_inference', 'AI inference'],
-    ['data_mining', 'Data mining'],
-  ];
-
-  /** mayUse() answers in words. */
-  const ANSWERS = {
-    allowed: 'allowed',
-    notAllowed: 'not allowed',
-    constrained: 'only on terms',
-    unspecified: 'not stated',
-    unknown: 'unknown',
-  };
-
-  const VERDICTS = {
-    trusted: 'Signed and intact, by a signer on your trusted list.',
-    valid: 'Signed and intact, but the signer is not on your trusted list.',
-    invalid: 'Broken: the image or its Content Credentials changed after signing. Nothing they claim can be relied on.',
-    none: 'No Content Credentials: this image carries no signed provenance.',
-  };
-
   /**
    * Text from a report made safe to show: control characters and bidi
    * overrides (which could make "gpj.exe" read as "exe.jpg") become visible
@@ -42,10 +22,10 @@ globalThis.hallmarkWords = (() => {
   }
 
   /** "Example Creator (hallmark examples)", or null without a signer. */
-  function signerName(report) {
+  function signerName(report, catalogue) {
     const s = report.signer;
     if (!s) return null;
-    const name = s.common_name || s.organization || 'an unnamed signer';
+    const name = s.common_name || s.organization || catalogue.phrases.unnamedSigner;
     return clean(s.organization && s.organization !== name ? `${name} (${s.organization})` : name);
   }
 
@@ -54,10 +34,10 @@ globalThis.hallmarkWords = (() => {
    * the time the signer states for its first action (and says so), as the CLI
    * does. Null when neither is there.
    */
-  function signedWhen(report) {
+  function signedWhen(report, catalogue) {
     if (report.signed_at) return formatDate(report.signed_at);
     const made = (report.actions || []).find((a) => a.when);
-    return made ? `${formatDate(made.when)} (as stated by the signer)` : null;
+    return made ? `${formatDate(made.when)} ${catalogue.phrases.statedBySigner}` : null;
   }
 
   /** A date string from the report in the reader's locale, or as given. */
@@ -77,6 +57,28 @@ globalThis.hallmarkWords = (() => {
       .sort((a, b) => untrusted(a) - untrusted(b));
   }
 
+  /**
+   * What a policy entry says, in the library's words (as the CLI says it):
+   * "not allowed", "only on terms: ask first", "not stated" for no entry.
+   */
+  function describeUse(catalogue, entry) {
+    const uses = catalogue.uses;
+    if (!entry) return uses.unspecified;
+    if (entry.use === 'constrained') {
+      const terms = entry.constraint_info;
+      // A function as the replacement: the terms are text, never a pattern.
+      return typeof terms === 'string'
+        ? uses.constrained.replace(catalogue.terms, () => clean(terms))
+        : uses.constrainedWithoutTerms;
+    }
+    return entry.use === 'allowed' || entry.use === 'notAllowed' ? uses[entry.use] : clean(entry.use);
+  }
+
+  /** The state's plain sentence, e.g. "Signed and intact, …". */
+  function explainState(catalogue, state) {
+    return Object.hasOwn(catalogue.states, state) ? catalogue.states[state].explain : null;
+  }
+
   /** The badge's short text, e.g. "CR ✓ · no AI training"; null for states that get no badge. */
   function badgeLabel(state, aiTraining) {
     if (state === 'invalid') return 'CR ✗ tampered';
@@ -89,20 +91,22 @@ globalThis.hallmarkWords = (() => {
     return `CR ✓${policy}`;
   }
 
-  /** The badge's tooltip: the whole verdict in a few plain sentences. */
-  function badgeTitle(report, mayUse) {
-    const lines = [`Content Credentials — ${VERDICTS[report.state] || report.state}`];
-    const signer = signerName(report);
+  /** The badge's tooltip: the whole verdict in a few plain sentences, in the catalogue's words. */
+  function badgeTitle(report, catalogue) {
+    const lines = [`Content Credentials — ${explainState(catalogue, report.state) ?? clean(report.state)}`];
+    const signer = signerName(report, catalogue);
     if (signer) {
       const issuer = report.signer.issuer ? `, certificate issued by ${clean(report.signer.issuer)}` : '';
       lines.push(`Signer: ${signer}${issuer}.`);
     }
     if (report.state === 'valid') lines.push("To trust this signer, add its CA certificate on the extension's options page.");
-    if (report.state === 'trusted' || report.state === 'valid') {
-      for (const [kind, label] of KINDS) {
-        const answer = ANSWERS[mayUse?.[kind]] || ANSWERS.unknown;
-        const terms = report.policy?.[kind]?.constraint_info;
-        lines.push(`${label}: ${answer}${terms ? `: ${clean(terms)}` : ''}.`);
+    // Intact credentials answer with what the policy says, as the CLI does.
+    const intact = report.state === 'trusted' || report.state === 'valid';
+    if (intact && report.policy_label == null) {
+      lines.push(`${catalogue.phrases.noPolicy}.`);
+    } else if (intact) {
+      for (const { kind, words } of catalogue.kinds) {
+        lines.push(`${words}: ${describeUse(catalogue, report.policy?.[kind])}.`);
       }
     }
     const found = problems(report);
@@ -114,5 +118,7 @@ globalThis.hallmarkWords = (() => {
     return lines.join('\n');
   }
 
-  return { KINDS, ANSWERS, VERDICTS, clean, signerName, signedWhen, formatDate, problems, badgeLabel, badgeTitle };
+  return {
+    clean, signerName, signedWhen, formatDate, problems, describeUse, explainState, badgeLabel, badgeTitle,
+  };
 })();

@@ -1,18 +1,21 @@
 // Types of hallmark-wasm: the report types of the generated core module, and
 // the functions of hallmark_wasm.js.
-import type { Answer, InitInput, InitOutput, Kind, Report, SyncInitInput, VerifyOptions } from "./hallmark_wasm_core.js";
+import type {
+  Answer, InitInput, InitOutput, Kind, Report, SyncInitInput, VerifyOptions, Words,
+} from "./hallmark_wasm_core.js";
 
 export type {
-  Action, Answer, Ingredient, InitInput, InitOutput, Kind, Policy, PolicyEntry, Report, Signer, Status,
-  SyncInitInput, VerifyOptions,
+  Action, Answer, ErrorKind, HallmarkError, Ingredient, InitInput, InitOutput, Kind, Policy, PolicyEntry,
+  Report, Signer, State, Status, SyncInitInput, VerifyOptions, Words,
 } from "./hallmark_wasm_core.js";
 
 /**
  * Verify the Content Credentials of a file's bytes. `mimeType` is what the
  * caller believes the file is; its content decides. Resolves with the line
  * `hallmark verify --json` prints (`file` is `options.name`, or `null`);
- * rejects with an `Error` saying why when the bytes cannot be parsed or an
- * option is unknown.
+ * rejects with a `HallmarkError` saying why: `kind` `"bad_input"` when the
+ * bytes cannot be parsed, `"bad_setup"` when a trust anchor cannot be used,
+ * `"bad_request"` for an unknown option or an argument of the wrong type.
  */
 export function verify(bytes: Uint8Array | ArrayBuffer, mimeType: string, options?: VerifyOptions | null): Promise<Report>;
 
@@ -29,6 +32,12 @@ export function formatOf(bytes: Uint8Array | ArrayBuffer, mimeType: string, opti
  * `"allowed"` — the same rule as the library and the CLI.
  */
 export function mayUse(report: Report, kind: Kind): Answer;
+
+/**
+ * The words hallmark uses for people, from the library: the words the CLI
+ * prints. Show reports in these rather than in copies of your own.
+ */
+export function words(): Words;
 
 /** Run the engine's hashing code briefly; `init()` does this already. */
 export function warmUp(): void;

@@ -8,12 +8,18 @@
 // instance in an unknown state. After one, the call that trapped rejects (or
 // throws) with the `WebAssembly.RuntimeError`, and the module is instantiated
 // afresh before anything else runs in it.
+//
+// Every other error is an Error whose `name` and `kind` say whose problem it
+// is ("BadInputError" / "bad_input" for a damaged file, "BadSetupError" /
+// "bad_setup" for a trust anchor that cannot be used, …): see HallmarkError
+// in hallmark_wasm.d.ts.
 
 import initCore, {
   initSync as initSyncCore,
   formatOf as formatOfCore,
   mayUse as mayUseCore,
   verify as verifyCore,
+  words as wordsCore,
   warmUp,
   __wbg_reset_state as resetCore,
 } from "./hallmark_wasm_core.js";
@@ -56,6 +62,14 @@ export function mayUse(report, kind) {
   return guarded(resetCore, warmUp, () => mayUseCore(report, kind));
 }
 
+/**
+ * The words hallmark uses for people, from the library (the words the CLI
+ * prints): kinds of use, answers, states, how a policy entry reads.
+ */
+export function words() {
+  return guarded(resetCore, warmUp, () => wordsCore());
+}
+
 /** The media type `verify` would read the bytes as, or undefined if it would refuse them. */
 export function formatOf(bytes, mimeType, options) {
   return guarded(resetCore, warmUp, () => formatOfCore(bytes, mimeType, options));
@@ -94,8 +108,11 @@ export async function verify(bytes, mimeType, options) {
   }
   if (inServiceWorker()) {
     const name = typeof options?.name === "string" ? options.name : "input";
-    throw new Error(`${name}: PDF cannot be verified in a service worker, which may not load the PDF module `
+    const error = new Error(`${name}: PDF cannot be verified in a service worker, which may not load the PDF module `
       + "(browsers forbid import() there); verify PDFs in a page or a Worker");
+    error.name = "EnvironmentError";
+    error.kind = "environment";
+    throw error;
   }
   const pdf = await loadPdf();
   return guarded(pdf.__wbg_reset_state, pdf.warmUp, () => pdf.verify(bytes, mimeType, options));

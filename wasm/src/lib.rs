@@ -2,11 +2,12 @@
 //! creator's training policy, offline, with no signing keys anywhere near.
 //!
 //! ```js
-//! import init, { verify, mayUse } from "hallmark-wasm";
+//! import init, { verify, mayUse, words } from "hallmark-wasm";
 //! await init();
 //! const report = await verify(bytes, "image/jpeg", { trustAnchors: [caPem], name: "photo.jpg" });
 //! report.state;                      // "trusted" | "valid" | "invalid" | "none"
 //! mayUse(report, "ai_training");     // "notAllowed"
+//! words().states[report.state].describe; // "trusted: intact, and signed under a CA in your trust list"
 //! ```
 //!
 //! The report is exactly the line `hallmark verify --json` prints: `file`
@@ -14,17 +15,26 @@
 //! [`hallmark::Report`], schema version 1. With a `name`, the report is the
 //! CLI's for a file of that name holding these bytes.
 //!
+//! Errors are JavaScript `Error`s with the library's message, a `name` and a
+//! `kind` that say whose problem it is (see `thrown`, the one place the
+//! library's error kinds become browser errors).
+//!
 //! Every export here is synchronous; the package's `hallmark_wasm.js` wraps
 //! `verify` in a promise. A synchronous call into WebAssembly that traps
 //! throws at once, where a trap inside a future would leave its promise
 //! pending for ever.
+
+// As in every hallmark crate. wasm-bindgen's glue for the exports is unsafe
+// code of the macro's own making (an external macro), which the lint does
+// not count against this crate; this crate writes none itself.
+#![forbid(unsafe_code)]
 
 use std::path::Path;
 
 use hallmark::format::SNIFF_LEN;
 use hallmark::policy::{Kind, UnknownKind};
 use hallmark::verify::FileReport;
-use hallmark::{MediaFormat, Report, TrustAnchors, Verifier};
+use hallmark::{ErrorKind, MediaFormat, Report, TrustAnchors, Verifier};
 use js_sys::{ArrayBuffer, Function, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -122,6 +132,68 @@ export type Kind = "ai_training" | "ai_generative_training" | "ai_inference" | "
 
 /** The answer to "may this file be used for KIND?". */
 export type Answer = "allowed" | "notAllowed" | "constrained" | "unspecified" | "unknown";
+
+/** A report's verdict. */
+export type State = Report["state"];
+
+/**
+ * The words hallmark uses for people, from the library: the same words the
+ * CLI prints. Show reports in these rather than in words of your own.
+ */
+export interface Words {
+  /** Every kind of use with its words ("AI training"), in the order reports list them. */
+  kinds: { kind: Kind; words: string }[];
+  /** Each answer of `mayUse` in words: "allowed", "not allowed", "only on terms", "not stated", "unknown". */
+  answers: Record<Answer, string>;
+  /**
+   * Each state in words: `describe` is the CLI's verdict line ("valid: intact, but the signer is
+   * not in your trust list (identity not vouched for)"), `explain` a plain sentence.
+   */
+  states: Record<State, { describe: string; explain: string }>;
+  /**
+   * What a policy entry says, in words, by its `use` (`unspecified` for a `null` entry). A
+   * constrained entry with `constraint_info` reads `constrained` with `terms` replaced by it
+   * ("only on terms: ask first"); without, `constrainedWithoutTerms`.
+   */
+  uses: {
+    allowed: string;
+    notAllowed: string;
+    constrained: string;
+    constrainedWithoutTerms: string;
+    unspecified: string;
+  };
+  /** What stands for the terms in `uses.constrained`: "{terms}". */
+  terms: string;
+  /** Phrases report views share. */
+  phrases: {
+    /** For a report whose `policy_label` is null. */
+    noPolicy: string;
+    /** Heads the policy of an invalid report, which cannot be relied on. */
+    policyAsWritten: string;
+    /** Follows a date only the signer states (no `signed_at`). */
+    statedBySigner: string;
+    /** For a signer whose certificate names neither a person nor an organisation. */
+    unnamedSigner: string;
+  };
+}
+
+/**
+ * Whose problem an error is: the file (`bad_input`), the call or its options
+ * (`bad_request`), the set-up such as a trust anchor (`bad_setup`), the
+ * environment (`environment`), or hallmark itself (`internal`).
+ */
+export type ErrorKind = "bad_input" | "bad_request" | "bad_setup" | "environment" | "internal";
+
+/**
+ * What `verify`, `formatOf`, `mayUse` and `words` throw (a WebAssembly trap
+ * aside): an `Error` whose `name` and `kind` say whose problem it is, so a
+ * page can tell a damaged file from a bad trust anchor without reading the
+ * message. `name` is `kind` in the style of JavaScript's error names.
+ */
+export interface HallmarkError extends Error {
+  name: "BadInputError" | "BadRequestError" | "BadSetupError" | "EnvironmentError" | "InternalError";
+  kind: ErrorKind;
+}
 "#;
 
 #[wasm_bindgen]
@@ -129,6 +201,53 @@ extern "C" {
     /// The `options` argument of `verify`, typed for TypeScript.
     #[wasm_bindgen(typescript_type = "VerifyOptions")]
     pub type VerifyOptionsArg;
+}
+
+/// What the exports throw: a JavaScript `Error` made by `thrown`, which
+/// says whose problem it is. Public only because the exports return it.
+pub struct Thrown(js_sys::Error);
+
+impl From<Thrown> for JsValue {
+    fn from(thrown: Thrown) -> Self {
+        thrown.0.into()
+    }
+}
+
+impl From<hallmark::Error> for Thrown {
+    fn from(error: hallmark::Error) -> Self {
+        thrown(error.kind(), &error.to_string())
+    }
+}
+
+/// The browser's error for an error of `kind`: a JavaScript `Error` with the
+/// message as it is, its `name` saying whose problem it is (`BadInputError`,
+/// `BadSetupError`…) and a `kind` property holding [`ErrorKind::as_str`]
+/// (`bad_input`, `bad_setup`…). The one place the library's error kinds
+/// become browser errors: every kind is mapped here, and nothing looks at a
+/// message to decide.
+fn thrown(kind: ErrorKind, message: &str) -> Thrown {
+    let name = match kind {
+        ErrorKind::BadInput => "BadInputError",
+        ErrorKind::BadRequest => "BadRequestError",
+        ErrorKind::BadSetup => "BadSetupError",
+        ErrorKind::Environment => "EnvironmentError",
+        ErrorKind::Internal => "InternalError",
+    };
+    let error = js_sys::Error::new(message);
+    error.set_name(name);
+    // Setting a property of a fresh, ordinary object cannot fail.
+    let _ = Reflect::set(
+        &error,
+        &JsValue::from_str("kind"),
+        &JsValue::from_str(kind.as_str()),
+    );
+    Thrown(error)
+}
+
+/// The error for a call the API cannot take as made: an unknown option, an
+/// argument of the wrong type. It is the caller's request that is wrong.
+fn misuse(message: &str) -> Thrown {
+    thrown(ErrorKind::BadRequest, message)
 }
 
 /// What errors call the input when the caller gives no name.
@@ -148,13 +267,13 @@ struct VerifyOptions {
 
 impl VerifyOptions {
     /// Read the options object, refusing unknown keys and wrong types.
-    fn read(options: Option<VerifyOptionsArg>) -> Result<Self, JsError> {
+    fn read(options: Option<VerifyOptionsArg>) -> Result<Self, Thrown> {
         let value = match options.map(JsValue::from) {
             Some(value) if !value.is_null() && !value.is_undefined() => value,
             _ => return Ok(Self::default()),
         };
         if !value.is_object() || js_sys::Array::is_array(&value) {
-            return Err(JsError::new(&format!(
+            return Err(misuse(&format!(
                 "options must be an object such as {{ trustAnchors: [pem], name: \"photo.jpg\" }}, not {}",
                 kind_of(&value)
             )));
@@ -163,7 +282,7 @@ impl VerifyOptions {
         for key in Object::keys(object).iter() {
             let key = key.as_string().unwrap_or_default();
             if !OPTION_KEYS.contains(&key.as_str()) {
-                return Err(JsError::new(&format!(
+                return Err(misuse(&format!(
                     "unknown option \"{key}\": the options are {}",
                     OPTION_KEYS.join(" and ")
                 )));
@@ -198,16 +317,16 @@ fn field<T: DeserializeOwned>(
     object: &Object,
     key: &str,
     expected: &str,
-) -> Result<Option<T>, JsError> {
+) -> Result<Option<T>, Thrown> {
     let value = Reflect::get(object, &JsValue::from_str(key))
-        .map_err(|_| JsError::new(&format!("options.{key} cannot be read")))?;
+        .map_err(|_| misuse(&format!("options.{key} cannot be read")))?;
     if value.is_null() || value.is_undefined() {
         return Ok(None);
     }
     serde_wasm_bindgen::from_value(value.clone())
         .map(Some)
         .map_err(|_| {
-            JsError::new(&format!(
+            misuse(&format!(
                 "options.{key} must be {expected}, not {}",
                 kind_of(&value)
             ))
@@ -240,30 +359,31 @@ fn kind_of(value: &JsValue) -> String {
 }
 
 /// The input as a view of its bytes: a `Uint8Array`, or a whole `ArrayBuffer`.
-fn byte_view(bytes: &JsValue, label: &str) -> Result<Uint8Array, JsError> {
+fn byte_view(bytes: &JsValue, label: &str) -> Result<Uint8Array, Thrown> {
     if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
         return Ok(array.clone());
     }
     if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
         return Ok(Uint8Array::new(buffer));
     }
-    Err(JsError::new(&format!(
+    Err(misuse(&format!(
         "{label}: the bytes must be a Uint8Array or an ArrayBuffer, not {}",
         kind_of(bytes)
     )))
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+/// A value as the plain JavaScript object its JSON would parse to.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Thrown> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(|e| thrown(ErrorKind::Internal, &e.to_string()))
 }
 
 /// This module has no PDF reader: say so rather than call a PDF damaged.
 #[cfg(not(feature = "pdf"))]
-fn refuse_pdf(label: &str, format: Option<MediaFormat>) -> Result<(), JsError> {
+fn refuse_pdf(label: &str, format: Option<MediaFormat>) -> Result<(), Thrown> {
     if format == Some(MediaFormat::Pdf) {
-        return Err(JsError::new(&format!(
+        return Err(misuse(&format!(
             "{label}: PDF is read by the separate PDF module (hallmark_wasm_pdf_bg.wasm), not by this one; \
              the package's verify() loads it when it is given a PDF"
         )));
@@ -273,7 +393,7 @@ fn refuse_pdf(label: &str, format: Option<MediaFormat>) -> Result<(), JsError> {
 
 /// The PDF module reads PDF.
 #[cfg(feature = "pdf")]
-fn refuse_pdf(_label: &str, _format: Option<MediaFormat>) -> Result<(), JsError> {
+fn refuse_pdf(_label: &str, _format: Option<MediaFormat>) -> Result<(), Thrown> {
     Ok(())
 }
 
@@ -290,27 +410,25 @@ fn identify(head: &[u8], options: &VerifyOptions, mime_type: &str) -> Option<Med
 /// content decides. The report is the line `hallmark verify --json` prints,
 /// with `file` set to `options.name` (or `null`). Bytes that cannot be parsed
 /// throw an `Error` saying why, starting with the name ("photo.jpg: …") or
-/// "input"; so do unknown option keys.
+/// "input", with `kind` `"bad_input"`; a trust anchor that cannot be used
+/// throws one with `kind` `"bad_setup"`, unknown option keys one with `kind`
+/// `"bad_request"`.
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn verify(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     #[wasm_bindgen(js_name = mimeType)] mime_type: String,
     options: Option<VerifyOptionsArg>,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, Thrown> {
     let options = VerifyOptions::read(options)?;
     let label = options.label();
     let bytes = byte_view(&bytes, label)?.to_vec();
     refuse_pdf(label, identify(&bytes, &options, &mime_type))?;
     let mut anchors = TrustAnchors::none();
     for (i, pem) in options.trust_anchors.iter().enumerate() {
-        anchors
-            .add_pem(&format!("trust anchor {}", i + 1), pem)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        anchors.add_pem(&format!("trust anchor {}", i + 1), pem)?;
     }
-    let verifier = Verifier::new(&anchors).map_err(|e| JsError::new(&e.to_string()))?;
-    let report = verifier
-        .verify_bytes(label, options.claim(&mime_type), &bytes)
-        .map_err(|e| JsError::new(&e.to_string()))?;
+    let verifier = Verifier::new(&anchors)?;
+    let report = verifier.verify_bytes(label, options.claim(&mime_type), &bytes)?;
     to_js(&FileReport {
         file: options.name.as_deref(),
         report: &report,
@@ -326,7 +444,7 @@ pub fn format_of(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     #[wasm_bindgen(js_name = mimeType)] mime_type: String,
     options: Option<VerifyOptionsArg>,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, Thrown> {
     let options = VerifyOptions::read(options)?;
     let view = byte_view(&bytes, options.label())?;
     let end = view
@@ -344,13 +462,23 @@ pub fn format_of(
 pub fn may_use(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Kind")] kind: String,
-) -> Result<String, JsError> {
+) -> Result<String, Thrown> {
     let report: Report = serde_wasm_bindgen::from_value(report)
-        .map_err(|e| JsError::new(&format!("not a report: {e}")))?;
+        .map_err(|e| misuse(&format!("not a report: {e}")))?;
     let kind: Kind = kind
         .parse()
-        .map_err(|e: UnknownKind| JsError::new(&e.to_string()))?;
+        .map_err(|e: UnknownKind| misuse(&e.to_string()))?;
     Ok(report.may_use(kind).as_str().to_owned())
+}
+
+/// The words hallmark uses for people, from the library
+/// ([`hallmark::words::catalogue`]), as a plain object: every kind of use,
+/// answer and state in words, how a policy entry reads, and the phrases a
+/// report view needs. The CLI prints the same words; pages show reports in
+/// these rather than in copies of their own.
+#[wasm_bindgen(unchecked_return_type = "Words")]
+pub fn words() -> Result<JsValue, Thrown> {
+    to_js(&hallmark::words::catalogue())
 }
 
 /// Run the engine's hashing code briefly, so the browser optimises it before

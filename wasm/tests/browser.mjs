@@ -107,7 +107,8 @@ async function demo(corpusDir, artifacts) {
     await page.fill("#trust", await readFile(path.join(corpusDir, "anchors/example-ca.pem"), "utf8"));
     await demoPick(page, [path.join(corpusDir, "hallmark-sample.jpg")]);
     const trusted = await demoCards(page);
-    return { untrusted, trusted, errors };
+    const legend = await page.$$eval("#legend-states li", (items) => items.map((li) => li.textContent));
+    return { untrusted, trusted, legend, errors };
   } finally {
     await browser.close();
     server.close();

@@ -7,7 +7,7 @@
 //      {id, type: "hang"}   spins for ever, so the page's watchdog can be tested
 // Out: {type: "ready", initMillis} | {type: "failed", error} once, then {id, result} per job.
 
-import init, { verify, mayUse, formatOf } from "/pkg/hallmark_wasm.js";
+import init, { verify, mayUse, formatOf, words } from "/pkg/hallmark_wasm.js";
 
 const KINDS = ["ai_training", "ai_generative_training", "ai_inference", "data_mining"];
 
@@ -30,14 +30,26 @@ async function text(file) {
   return response.text();
 }
 
-/** What a call that should fail did: its error's class and message, or what it returned. */
+/**
+ * What a call that should fail did: its error's class, name, hallmark kind
+ * (`errorKind`, the error's `kind` property) and message, or what it returned.
+ */
 async function failure(call) {
   try {
     return { returned: await call() };
   } catch (error) {
-    return { kind: error?.constructor?.name ?? typeof error, isError: error instanceof Error, message: String(error?.message ?? error) };
+    return {
+      kind: error?.constructor?.name ?? typeof error,
+      isError: error instanceof Error,
+      name: error?.name ?? null,
+      errorKind: error?.kind ?? null,
+      message: String(error?.message ?? error),
+    };
   }
 }
+
+/** A PEM block that says CERTIFICATE but holds no certificate ("not a certificate", in base64). */
+const BAD_ANCHOR = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
 
 async function verifyEntry(entry) {
   const u8 = await bytesOf(entry.file);
@@ -73,6 +85,12 @@ async function edges({ jpeg, pdf, garbage, anchor }) {
   out.bytesString = await failure(() => verify("photo.jpg", "image/jpeg"));
   out.namedError = await failure(() => verify(garbageBytes, "image/jpeg", { name: "photo.jpg" }));
   out.unnamedError = await failure(() => verify(garbageBytes, "image/jpeg"));
+  // Whose problem an error is, without reading its message: the file, or the set-up.
+  out.damaged = await failure(() => verify(jpegBytes.slice(0, jpegBytes.length / 2), "image/jpeg", { name: jpeg }));
+  out.badAnchor = await failure(() => verify(jpegBytes, "image/jpeg", { trustAnchors: [pem, BAD_ANCHOR], name: jpeg }));
+  out.badKind = await failure(() => mayUse(fromView, "training"));
+  // The library's words, as the pages get them.
+  out.words = words();
   out.formatOf = {
     jpegGeneric: formatOf(jpegBytes, "application/octet-stream"),
     jpegClaimedPng: formatOf(jpegBytes.buffer, "image/png"),

@@ -1,6 +1,9 @@
 // Compiled with `tsc --strict --noEmit` by the test suite: the package's
 // types must describe the report as it really is, and refuse what is wrong.
-import init, { verify, mayUse, formatOf, type Report, type Answer, type Kind, type PolicyEntry } from "../pkg/hallmark_wasm.js";
+import init, {
+  verify, mayUse, formatOf, words,
+  type Report, type Answer, type Kind, type PolicyEntry, type Words, type State, type ErrorKind, type HallmarkError,
+} from "../pkg/hallmark_wasm.js";
 
 export async function check(bytes: Uint8Array, pem: string): Promise<string> {
   await init();
@@ -26,5 +29,37 @@ export async function check(bytes: Uint8Array, pem: string): Promise<string> {
   mayUse(report, "training");
   // @ts-expect-error: not a state
   const wrong: Report["state"] = "maybe";
-  return [state, use, terms, answers, failures, signer, version, withoutOptions.format, wrong, file, format].join();
+
+  // The library's words: every state, answer and kind of use has them.
+  const catalogue: Words = words();
+  const shownState: State = report.state;
+  const verdict: string = catalogue.states[shownState].describe;
+  const sentence: string = catalogue.states.none.explain;
+  const answerWords: string[] = answers.map((answer) => catalogue.answers[answer]);
+  const kindWords: string[] = catalogue.kinds.map(({ kind, words }: { kind: Kind; words: string }) => `${kind}: ${words}`);
+  const constrained: string = catalogue.uses.constrained.replace(catalogue.terms, () => "ask first");
+  const phrases: string[] = [catalogue.phrases.noPolicy, catalogue.uses.constrainedWithoutTerms];
+  // @ts-expect-error: not a state
+  const noSuchState = catalogue.states.maybe;
+  // @ts-expect-error: not an answer
+  const noSuchAnswer: string = catalogue.answers.perhaps;
+
+  // Errors say whose problem they are.
+  let errorKind: ErrorKind | undefined;
+  let errorName: string | undefined;
+  try {
+    await verify(bytes, "image/jpeg", { trustAnchors: ["not a PEM"] });
+  } catch (error) {
+    const thrown = error as HallmarkError;
+    errorKind = thrown.kind;
+    errorName = thrown.name;
+    if (thrown.kind === "bad_setup") errorName = thrown.message;
+  }
+  // @ts-expect-error: not an error kind
+  const wrongKind: ErrorKind = "bad_file";
+  return [
+    state, use, terms, answers, failures, signer, version, withoutOptions.format, wrong, file, format,
+    verdict, sentence, answerWords, kindWords, constrained, phrases, noSuchState, noSuchAnswer, errorKind, errorName,
+    wrongKind,
+  ].join();
 }

@@ -2,7 +2,7 @@
 // Verification itself happens in worker.js, through verifier.js.
 
 import { mimeTypeOf, splitPemCertificates } from './files.js';
-import { queuedCard, markVerifying, showReport, showError } from './report-card.js';
+import { queuedCard, markVerifying, showReport, showError, legendItems } from './report-card.js';
 import { Verifier } from './verifier.js';
 
 const input = document.getElementById('files');
@@ -12,6 +12,7 @@ const trustCount = document.getElementById('trust-count');
 const statusLine = document.getElementById('status');
 const results = document.getElementById('results');
 const clearButton = document.getElementById('clear');
+const legend = document.getElementById('legend-states');
 
 const cards = new Map(); // job id → its card
 let nextId = 0;
@@ -24,15 +25,22 @@ const verifier = new Verifier({
   onStart(id) {
     markVerifying(cards.get(id));
   },
-  onResult(id, report, answers, ms) {
-    showReport(cards.get(id), report, answers, ms);
+  onResult(id, report, answers, ms, words) {
+    showReport(cards.get(id), report, answers, ms, words);
     completed();
   },
   onError(id, message, ms) {
-    showError(cards.get(id), message, ms);
+    showError(cards.get(id), message, ms, verifier.catalogue);
     completed();
   },
 });
+
+// The legend, in the library's words: loading them starts the verifier, so
+// the first file is checked sooner too.
+verifier.words().then(
+  (words) => legend.replaceChildren(...legendItems(words)),
+  (error) => legend.replaceChildren(Object.assign(document.createElement('li'), { textContent: error.message })),
+).finally(() => legend.removeAttribute('aria-busy'));
 
 /** Queue files in the order given; each gets its card at once. */
 function addFiles(files) {

@@ -1,23 +1,11 @@
-// One result card per file, in the plain words of `hallmark verify`.
+// One result card per file, in the plain words of `hallmark verify`: the
+// library's words, which the package's words() gives (`words` below, handed
+// over by the worker), so the card says what the CLI says.
 //
 // Everything that comes from a file (names, titles, explanations, the JSON)
 // is set with textContent: reports come from untrusted files.
 
 import { formatBytes, formatDuration } from './files.js';
-
-const VERDICTS = {
-  trusted: 'trusted: intact, and signed under a CA in your trust list',
-  valid: 'valid: intact, but the signer is not in your trust list (identity not vouched for)',
-  invalid: 'INVALID: these Content Credentials do not hold up',
-  none: 'no Content Credentials',
-};
-
-const KIND_WORDS = [
-  ['ai_training', 'AI training'],
-  ['ai_generative_training', 'Generative AI training'],
-  ['ai_inference', 'AI inference'],
-  ['data_mining', 'Data mining'],
-];
 
 /** An element with a class and text; children are appended. */
 function el(tag, className, text, ...children) {
@@ -47,11 +35,11 @@ export function markVerifying(card) {
   card.querySelector('.verdict').textContent = 'Verifying…';
 }
 
-/** Fill the card with a verification report. */
-export function showReport(card, report, answers, ms) {
+/** Fill the card with a verification report, in `words` (the package's words()). */
+export function showReport(card, report, answers, ms, words) {
   resetBody(card, report.state, ms);
   const body = card.querySelector('.report-body');
-  body.append(el('p', 'verdict', VERDICTS[report.state] ?? report.state));
+  body.append(el('p', 'verdict', words.states[report.state]?.describe ?? report.state));
 
   if (report.state !== 'none') {
     const failures = report.statuses.filter((s) => s.kind === 'failure');
@@ -65,21 +53,48 @@ export function showReport(card, report, answers, ms) {
       }
       body.append(list);
     }
-    const signer = signerLine(report);
+    const signer = signerLine(report, words);
     if (signer) body.append(signer);
     const about = aboutLine(report);
     if (about) body.append(el('p', 'about', about));
-    body.append(policyBlock(report, answers));
+    body.append(policyBlock(report, answers, words));
   }
 
-  card.append(answerBox(report, answers.ai_training), rawDetails(report));
+  card.append(answerBox(report, answers.ai_training, words), rawDetails(report));
 }
 
-/** The file could not be verified at all (unreadable or unparseable bytes). */
-export function showError(card, message, ms) {
+/**
+ * The file could not be verified at all (unreadable or unparseable bytes).
+ * `words` is null when the verifier could not even be loaded.
+ */
+export function showError(card, message, ms, words) {
   resetBody(card, 'error', ms);
   card.querySelector('.report-body').append(el('p', 'verdict', message));
-  card.append(answerBox(null, 'unknown'));
+  card.append(answerBox(null, 'unknown', words));
+}
+
+/** The legend's list: what each state means, in the library's words. */
+export function legendItems(words) {
+  // The states in the order of the verdicts, best first.
+  return ['trusted', 'valid', 'invalid', 'none'].map((state) =>
+    el('li', `legend-${state}`, null, el('strong', null, state), ` ${words.states[state].explain}`));
+}
+
+/** What a policy entry says, in the library's words: "not allowed", "only on terms: ask first", … */
+function describeUse(words, entry) {
+  const { uses } = words;
+  if (entry == null) return uses.unspecified;
+  if (entry.use === 'constrained') {
+    const terms = entry.constraint_info;
+    // A function as the replacement: the terms are text, never a pattern.
+    return typeof terms === 'string' ? uses.constrained.replace(words.terms, () => terms) : uses.constrainedWithoutTerms;
+  }
+  return entry.use === 'allowed' || entry.use === 'notAllowed' ? uses[entry.use] : String(entry.use);
+}
+
+/** The words with a capital first letter, to start a sentence. */
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Clear what the card showed while waiting, and set its final state. */
@@ -93,18 +108,18 @@ function resetBody(card, state, ms) {
 }
 
 /** "Signed by NAME (ISSUER) on YYYY-MM-DD", the date marked when only the signer states it. */
-function signerLine(report) {
+function signerLine(report, words) {
   const { signer } = report;
   if (!signer) return null;
   const line = el('p', 'signer');
-  let text = `Signed by ${signer.common_name ?? signer.organization ?? 'an unnamed signer'}`;
+  let text = `Signed by ${signer.common_name ?? signer.organization ?? words.phrases.unnamedSigner}`;
   if (signer.issuer) text += ` (${signer.issuer})`;
   const day = (time) => time.split('T')[0];
   const stated = report.actions.find((a) => a.when)?.when;
   if (report.signed_at) {
     text += ` on ${day(report.signed_at)}`;
   } else if (stated) {
-    line.append(`${text} on ${day(stated)} `, el('span', 'stated', '(as stated by the signer)'));
+    line.append(`${text} on ${day(stated)} `, el('span', 'stated', words.phrases.statedBySigner));
     return line;
   }
   line.textContent = text;
@@ -121,20 +136,19 @@ function aboutLine(report) {
 }
 
 /** One line per kind of use, e.g. "AI training: not allowed". */
-function policyBlock(report, answers) {
+function policyBlock(report, answers, words) {
   const block = el('div', 'policy');
   if (report.policy_label == null) {
-    block.append(el('p', 'policy-none', 'No training or data-mining policy stated'));
+    block.append(el('p', 'policy-none', words.phrases.noPolicy));
     return block;
   }
   if (report.state === 'invalid') {
-    block.append(el('p', 'policy-caveat',
-      'Policy as written (cannot be relied on: the credentials are broken):'));
+    block.append(el('p', 'policy-caveat', words.phrases.policyAsWritten));
   }
   const list = el('ul', 'policy-list');
-  for (const [kind, words] of KIND_WORDS) {
+  for (const { kind, words: kindWords } of words.kinds) {
     const entry = report.policy[kind];
-    const item = el('li', null, `${words}: ${describeUse(entry)}`);
+    const item = el('li', null, `${kindWords}: ${describeUse(words, entry)}`);
     item.dataset.kind = kind;
     item.dataset.use = entry?.use ?? 'unspecified';
     // The colour follows the answer, so nothing in broken credentials looks reassuring.
@@ -145,23 +159,12 @@ function policyBlock(report, answers) {
   return block;
 }
 
-/** What the creator said about one kind of use, in words. */
-function describeUse(entry) {
-  switch (entry?.use) {
-    case 'allowed': return 'allowed';
-    case 'notAllowed': return 'not allowed';
-    case 'constrained':
-      return entry.constraint_info ? `only on terms: ${entry.constraint_info}` : 'only on terms (none given)';
-    default: return 'not stated';
-  }
-}
-
 /** The prominent answer: may this file be used to train AI? `report` is null when the file could not be read. */
-function answerBox(report, answer) {
+function answerBox(report, answer, words) {
   const box = el('div', 'answer-box');
   const p = el('p', 'answer', null,
     el('span', 'question', 'May this be used to train AI?'), ' ',
-    el('strong', 'reply', answerWords(report, answer)));
+    el('strong', 'reply', answerWords(report, answer, words)));
   p.dataset.kind = 'ai_training';
   p.dataset.answer = answer;
   box.append(p);
@@ -174,19 +177,29 @@ function answerBox(report, answer) {
   return box;
 }
 
-function answerWords(report, answer) {
+/**
+ * The reply to the page's question: the library's answer in words, and why,
+ * in this page's words. `words` is null only when the verifier could not be
+ * loaded, and then there is no answer to give, only the reason.
+ */
+function answerWords(report, answer, words) {
+  const reply = (why) => {
+    if (!words) return `${capitalised(why)}.`;
+    return `${capitalised(words.answers[answer] ?? words.answers.unknown)} — ${why}.`;
+  };
   switch (answer) {
-    case 'allowed': return 'Yes — the creator allowed it.';
-    case 'notAllowed': return 'No — the creator said not allowed.';
-    case 'constrained': {
-      const info = report.policy.ai_training?.constraint_info;
-      return info ? `Only on the creator’s terms: ${info}` : 'Only on the creator’s terms (none given).';
+    case 'allowed': return reply('the creator said yes');
+    case 'notAllowed': return reply('the creator said no');
+    // The terms are the answer's reason: what the policy says, terms and all.
+    case 'constrained': return capitalised(describeUse(words, report.policy.ai_training));
+    case 'unspecified': {
+      const kind = words.kinds.find((k) => k.kind === 'ai_training')?.words ?? 'ai_training';
+      return reply(`the creator said nothing about ${kind}`);
     }
-    case 'unspecified': return 'Not stated — the creator said nothing about AI training.';
     default:
-      if (!report) return 'Unknown — the file could not be read.';
-      if (report.state === 'none') return 'Unknown — the file has no Content Credentials.';
-      return 'Unknown — the credentials are broken.';
+      if (!report) return reply('the file could not be read');
+      if (report.state === 'none') return reply('the file has no Content Credentials');
+      return reply('the credentials are broken');
   }
 }
 

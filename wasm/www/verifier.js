@@ -14,10 +14,12 @@ const RECYCLE_AFTER_BYTES = 32 * 1024 * 1024;
 
 export class Verifier {
   /**
-   * @param {{onStart(id): void, onResult(id, report, answers, ms): void, onError(id, message, ms?): void}} handlers
+   * @param {{onStart(id): void, onResult(id, report, answers, ms, words): void, onError(id, message, ms?): void}} handlers
    */
   constructor(handlers) {
     this.handlers = handlers;
+    this.catalogue = null; // the library's words, from the first worker that loaded
+    this.wordsWaiting = []; // {resolve, reject} of words() calls made before they came
     this.pending = []; // jobs not yet read: {id, file, mimeType, trustAnchors}
     this.inFlight = new Map(); // id → job, read (or being read) and sent to the worker
     this.reading = false;
@@ -29,6 +31,29 @@ export class Verifier {
   add(job) {
     this.pending.push(job);
     this.pump();
+  }
+
+  /**
+   * The library's words (the package's words()), for the page to show reports
+   * in. Starts the worker if it is not running yet.
+   */
+  words() {
+    if (this.catalogue) return Promise.resolve(this.catalogue);
+    return new Promise((resolve, reject) => {
+      this.wordsWaiting.push({ resolve, reject });
+      this.ensureWorker();
+    });
+  }
+
+  /** The worker's words came, or could not: answer every words() call waiting. */
+  settleWords(catalogue, error) {
+    if (catalogue) this.catalogue ??= catalogue;
+    const waiting = this.wordsWaiting;
+    this.wordsWaiting = [];
+    for (const { resolve, reject } of waiting) {
+      if (this.catalogue) resolve(this.catalogue);
+      else reject(new Error(error));
+    }
   }
 
   /** Read the next file and send it, if there is room. Reads happen one at a time, keeping the order. */
@@ -70,11 +95,16 @@ export class Verifier {
 
   onMessage(data) {
     const { type, id } = data;
+    // Every worker sends its words before any result, so results always come with them.
+    if (type === 'words') {
+      this.settleWords(data.words, data.error);
+      return;
+    }
     if (!this.inFlight.has(id)) return;
     if (type === 'start') {
       this.handlers.onStart(id);
     } else if (type === 'result') {
-      this.finish(id, () => this.handlers.onResult(id, data.report, data.answers, data.ms));
+      this.finish(id, () => this.handlers.onResult(id, data.report, data.answers, data.ms, this.catalogue));
     } else if (type === 'error') {
       if (data.fatal) this.restart(id);
       this.finish(id, () => this.handlers.onError(id, data.message, data.ms));
@@ -108,6 +138,7 @@ export class Verifier {
     const jobs = [...this.inFlight.values(), ...this.pending];
     this.inFlight.clear();
     this.pending = [];
+    this.settleWords(null, message);
     for (const job of jobs) this.handlers.onError(job.id, message);
   }
 }

@@ -2,18 +2,27 @@
 // files one after another, so the page stays responsive even for large videos.
 //
 // In:  {type: 'verify', id, buffer: ArrayBuffer (transferred), mimeType, name, trustAnchors: string[]}
-// Out: {type: 'start', id}
+// Out: {type: 'words', words} once loaded, before any result: the library's words (words())
+//      {type: 'words', error} if the verifier cannot be loaded
+//      {type: 'start', id}
 //      {type: 'result', id, report, answers: {ai_training: Answer, …}, ms}
 //      {type: 'error', id, message, fatal, ms}   fatal: the verifier crashed; start a new worker
 
-import init, { verify, mayUse } from '../pkg/hallmark_wasm.js';
+import init, { verify, mayUse, words } from '../pkg/hallmark_wasm.js';
 
-const KINDS = ['ai_training', 'ai_generative_training', 'ai_inference', 'data_mining'];
-
-// Started at once, awaited by every job: the module is fetched and compiled only once.
+// Started at once, awaited by every job: the module is fetched and compiled
+// only once. The page gets the library's words as soon as they are there,
+// and so before the first result.
 const ready = init()
+  .then(() => {
+    const catalogue = words();
+    self.postMessage({ type: 'words', words: catalogue });
+    return catalogue.kinds.map(({ kind }) => kind);
+  })
   .catch((error) => {
-    throw new Error(`could not load the verifier: ${error?.message ?? error}`);
+    const message = `could not load the verifier: ${error?.message ?? error}`;
+    self.postMessage({ type: 'words', error: message });
+    throw new Error(message);
   });
 ready.catch(() => {}); // reported per job below, not as an unhandled rejection
 
@@ -29,11 +38,11 @@ async function run({ id, buffer, mimeType, name, trustAnchors }) {
   self.postMessage({ type: 'start', id });
   const started = performance.now();
   try {
-    await ready;
+    const kinds = await ready;
     // The name makes the report the CLI's for this file, format included.
     const options = trustAnchors.length > 0 ? { trustAnchors, name } : { name };
     const report = await verify(buffer, mimeType, options);
-    const answers = Object.fromEntries(KINDS.map((kind) => [kind, mayUse(report, kind)]));
+    const answers = Object.fromEntries(kinds.map((kind) => [kind, mayUse(report, kind)]));
     self.postMessage({ type: 'result', id, report, answers, ms: performance.now() - started });
   } catch (error) {
     // A WebAssembly trap (a Rust panic, or running out of memory) may leave

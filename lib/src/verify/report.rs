@@ -52,6 +52,9 @@ pub enum State {
 }
 
 impl State {
+    /// All four states, from the best to no credentials at all.
+    pub const ALL: [State; 4] = [State::Trusted, State::Valid, State::Invalid, State::None];
+
     /// The wire name: `trusted`, `valid`, `invalid` or `none`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -65,6 +68,40 @@ impl State {
     /// Whether the credentials are cryptographically intact (`valid` or `trusted`).
     pub fn is_intact(self) -> bool {
         matches!(self, State::Trusted | State::Valid)
+    }
+
+    /// The verdict in a line of words, as `hallmark verify` prints it (without
+    /// colour), e.g. `valid: intact, but the signer is not in your trust list
+    /// (identity not vouched for)`. It starts with the state's name, so a
+    /// reader who knows the wire names recognises it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            State::Trusted => "trusted: intact, and signed under a CA in your trust list",
+            State::Valid => {
+                "valid: intact, but the signer is not in your trust list (identity not vouched for)"
+            }
+            State::Invalid => "INVALID: these Content Credentials do not hold up",
+            State::None => "no Content Credentials",
+        }
+    }
+
+    /// The verdict in a plain sentence for readers who do not know what
+    /// Content Credentials are, e.g. `Signed and intact, but the signer is not
+    /// in your trust list: nobody you trust vouches for who signed.` The
+    /// browser extension shows it; [`State::describe`] is the terser line.
+    pub fn explain(self) -> &'static str {
+        match self {
+            State::Trusted => "Signed and intact, by a signer under a CA in your trust list.",
+            State::Valid => {
+                "Signed and intact, but the signer is not in your trust list: \
+                 nobody you trust vouches for who signed."
+            }
+            State::Invalid => {
+                "Broken: the file or its Content Credentials were altered after signing, \
+                 or forged. Nothing they claim can be relied on."
+            }
+            State::None => "No Content Credentials: this file carries no signed provenance.",
+        }
     }
 }
 
@@ -169,6 +206,15 @@ pub enum Answer {
 }
 
 impl Answer {
+    /// All five answers, from yes to no answer at all.
+    pub const ALL: [Answer; 5] = [
+        Answer::Allowed,
+        Answer::NotAllowed,
+        Answer::Constrained,
+        Answer::Unspecified,
+        Answer::Unknown,
+    ];
+
     /// The wire name: `allowed`, `notAllowed`, `constrained`, `unspecified`, `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -176,6 +222,19 @@ impl Answer {
             Answer::NotAllowed => "notAllowed",
             Answer::Constrained => "constrained",
             Answer::Unspecified => "unspecified",
+            Answer::Unknown => "unknown",
+        }
+    }
+
+    /// The answer in words: `allowed`, `not allowed`, `only on terms`,
+    /// `not stated` or `unknown`. A constrained use's terms are not part of
+    /// the answer; [`Use::describe`] gives them.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Answer::Allowed => "allowed",
+            Answer::NotAllowed => "not allowed",
+            Answer::Constrained => "only on terms",
+            Answer::Unspecified => "not stated",
             Answer::Unknown => "unknown",
         }
     }
@@ -397,6 +456,48 @@ mod tests {
             with(State::Trusted, policy).may_use(Kind::AiInference),
             Answer::Constrained
         );
+    }
+
+    #[test]
+    fn every_state_has_its_words() {
+        let lines: std::collections::BTreeSet<_> =
+            State::ALL.iter().map(|s| s.describe()).collect();
+        assert_eq!(lines.len(), State::ALL.len());
+        for state in State::ALL {
+            // The line names the state, as the CLI shows it; the sentence ends as one.
+            let line = state.describe().to_lowercase();
+            assert!(
+                line.starts_with(state.as_str()) || line.starts_with("no "),
+                "{line}"
+            );
+            assert!(state.explain().ends_with('.'), "{}", state.explain());
+        }
+        assert_eq!(
+            State::Valid.describe(),
+            "valid: intact, but the signer is not in your trust list (identity not vouched for)"
+        );
+        assert!(State::None.explain().starts_with("No Content Credentials"));
+    }
+
+    #[test]
+    fn every_answer_has_its_words() {
+        let words: std::collections::BTreeSet<_> =
+            Answer::ALL.iter().map(|a| a.describe()).collect();
+        assert_eq!(words.len(), Answer::ALL.len());
+        // An answer from the policy reads like what the policy says.
+        for (answer, said) in [
+            (Answer::Allowed, Use::Allowed),
+            (Answer::NotAllowed, Use::NotAllowed),
+            (Answer::Unspecified, Use::Unspecified),
+        ] {
+            assert_eq!(answer.describe(), said.describe());
+        }
+        assert!(
+            Use::Constrained(None)
+                .describe()
+                .starts_with(Answer::Constrained.describe())
+        );
+        assert_eq!(Answer::NotAllowed.describe(), "not allowed");
     }
 
     #[test]

@@ -101,6 +101,10 @@ say "testing the browser build's stand-in crates"
 say "cargo fmt --check; cargo clippy (warnings are errors)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
+(cd wasm && cargo fmt --check && cargo clippy --target wasm32-unknown-unknown --locked --quiet -- -D warnings)
+
+say "cargo doc (a broken intra-doc link is an error)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 say "cargo test --workspace"
 cargo test --workspace --locked --no-fail-fast

@@ -8,6 +8,8 @@
 #   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
 #   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
 #   - cargo-deny (licences, bans and sources of every dependency) -> target/tools
+#   - Debian's PostgreSQL, as a throwaway cluster for the repository suites -> target/pg
+#     (started on 127.0.0.1 before the tests, stopped by its PID after them, also on failure)
 # and then the tests of the browser build's stand-in crates and `cargo test
 # --workspace`, which includes the browser suites. A suite that cannot run
 # fails; nothing is skipped.
@@ -105,6 +107,20 @@ cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 
 say "cargo doc (a broken intra-doc link is an error)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+# A throwaway PostgreSQL cluster for the manifest repository's suites: made
+# afresh for every run, on a free loopback port, stopped by its PID on exit.
+postgres_for_tests() {
+    local dir="$ROOT/target/pg" port
+    bash "$ROOT/scripts/pg-throwaway.sh" stop "$dir" 2>/dev/null || true
+    rm -rf "$dir"
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    say "starting a throwaway PostgreSQL cluster on 127.0.0.1:$port"
+    trap 'bash "$ROOT/scripts/pg-throwaway.sh" stop "$ROOT/target/pg"' EXIT
+    HALLMARK_TEST_POSTGRES_URL="$(bash "$ROOT/scripts/pg-throwaway.sh" start "$dir" "$port")"
+    export HALLMARK_TEST_POSTGRES_URL
+}
+postgres_for_tests
 
 say "cargo test --workspace"
 cargo test --workspace --locked --no-fail-fast

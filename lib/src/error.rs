@@ -199,6 +199,64 @@ pub enum Error {
     #[error("{0}")]
     InvalidOption(String),
 
+    /// A manifest repository could not be reached, or answered something
+    /// that is not the API's answer.
+    #[error("{repository}: {detail}")]
+    RepositoryUnavailable {
+        /// The repository's base URL.
+        repository: String,
+        /// What went wrong, in words.
+        detail: String,
+    },
+
+    /// A manifest repository refused a request about a file.
+    #[error("{file}: {repository} refused it (HTTP {status}): {message}")]
+    RepositoryRefused {
+        /// The file the request was about.
+        file: String,
+        /// The repository's base URL.
+        repository: String,
+        /// The HTTP status.
+        status: u16,
+        /// The repository's words.
+        message: String,
+    },
+
+    /// A manifest repository will not publish this file's manifest.
+    #[error("{file}: cannot be published: {reason}")]
+    NotPublishable {
+        /// The file (or manifest store) concerned.
+        file: String,
+        /// Why, in words.
+        reason: String,
+    },
+
+    /// A manifest id is already published with a different manifest store.
+    #[error("{manifest_id}: already published with a different manifest store")]
+    PublishedDifferently {
+        /// The manifest id.
+        manifest_id: String,
+    },
+
+    /// A manifest repository cannot be used as configured (its URL, its
+    /// options, its database's schema or version).
+    #[error("{repository}: {reason}")]
+    BadRepository {
+        /// The repository's URL, any password hidden.
+        repository: String,
+        /// What is wrong, in words.
+        reason: String,
+    },
+
+    /// hallmark itself failed on a file in a way that should not happen.
+    #[error("{file}: hallmark failed: {detail}")]
+    Internal {
+        /// The file concerned.
+        file: String,
+        /// What failed.
+        detail: String,
+    },
+
     /// The C2PA engine reported a failure hallmark has no better words for.
     #[error("{file}: {action}: {detail}")]
     C2pa {
@@ -271,21 +329,29 @@ impl Error {
             | Error::UnsupportedFormat { .. }
             | Error::DamagedMedia { .. }
             | Error::UnreadableCredentials { .. }
-            | Error::TooLarge { .. } => ErrorKind::BadInput,
+            | Error::TooLarge { .. }
+            | Error::NotPublishable { .. } => ErrorKind::BadInput,
             Error::CannotSignFormat { .. }
             | Error::OutputExists { .. }
             | Error::OutputIsInput { .. }
             | Error::CredentialsExist { .. }
             | Error::FolderNotEmpty { .. }
-            | Error::InvalidOption(_) => ErrorKind::BadRequest,
+            | Error::InvalidOption(_)
+            | Error::PublishedDifferently { .. } => ErrorKind::BadRequest,
             Error::WrongPassphrase { .. }
             | Error::BadKey { .. }
             | Error::BadCertificate { .. }
             | Error::BadTrustAnchors { .. }
             | Error::PassphraseUnavailable(_)
-            | Error::UnreadableCredentialFile { .. } => ErrorKind::BadSetup,
-            Error::Io { .. } => ErrorKind::Environment,
-            Error::C2pa { .. } => ErrorKind::Internal,
+            | Error::UnreadableCredentialFile { .. }
+            | Error::BadRepository { .. } => ErrorKind::BadSetup,
+            Error::RepositoryRefused { status, .. } if (400..500).contains(status) => {
+                ErrorKind::BadInput
+            }
+            Error::Io { .. }
+            | Error::RepositoryUnavailable { .. }
+            | Error::RepositoryRefused { .. } => ErrorKind::Environment,
+            Error::C2pa { .. } | Error::Internal { .. } => ErrorKind::Internal,
         }
     }
 

@@ -169,6 +169,40 @@ impl MediaFormat {
         }
     }
 
+    /// Why hallmark makes no fingerprint (soft binding) of this format, if it
+    /// makes none. Only still images are fingerprinted, and only where a
+    /// pure-Rust decoder sees the same pixels the reference implementation
+    /// does.
+    pub fn fingerprint_refusal(self) -> Option<&'static str> {
+        match self {
+            MediaFormat::Jpeg
+            | MediaFormat::Png
+            | MediaFormat::WebP
+            | MediaFormat::Tiff
+            | MediaFormat::Gif => None,
+            MediaFormat::Dng => Some(
+                "a DNG holds raw sensor data; the decoder would fingerprint its embedded preview, not the photograph",
+            ),
+            MediaFormat::Svg => {
+                Some("an SVG is a vector drawing: it has no pixels until it is rendered")
+            }
+            MediaFormat::Heif => Some("no pure-Rust HEIC decoder exists to read its pixels"),
+            MediaFormat::Avif => {
+                Some("decoding AVIF needs the C library dav1d, which hallmark does not link")
+            }
+            MediaFormat::JpegXl => Some("this build has no JPEG XL decoder"),
+            MediaFormat::Mp4
+            | MediaFormat::Mov
+            | MediaFormat::Avi
+            | MediaFormat::M4a
+            | MediaFormat::Wav
+            | MediaFormat::Aiff
+            | MediaFormat::Mp3
+            | MediaFormat::Flac
+            | MediaFormat::Pdf => Some("only still images are fingerprinted"),
+        }
+    }
+
     /// The format a file-name extension names (case-insensitive), if any.
     pub fn from_extension(extension: &str) -> Option<MediaFormat> {
         let extension = extension.to_ascii_lowercase();

@@ -34,8 +34,9 @@ pub fn not_a_regular_file(metadata: &Metadata) -> Option<&'static str> {
     Some("not a file")
 }
 
-/// Refuse anything but a regular file before it is opened; its length otherwise.
-pub(crate) fn regular_file_len(path: &Path, name: &str) -> Result<u64> {
+/// Refuse anything but a regular file before it is opened (`name` labels it
+/// in the error); its length otherwise.
+pub fn regular_file_len(path: &Path, name: &str) -> Result<u64> {
     let metadata = std::fs::metadata(path).map_err(|e| Error::io(name, "cannot read", e))?;
     match not_a_regular_file(&metadata) {
         None => Ok(metadata.len()),

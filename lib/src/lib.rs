@@ -60,6 +60,9 @@
 pub mod credentials;
 mod engine;
 pub mod error;
+#[cfg(feature = "fingerprint")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fingerprint")))]
+pub mod fingerprint;
 pub mod format;
 mod guard;
 pub mod input;
@@ -68,9 +71,14 @@ mod integrity;
 mod output;
 mod pem;
 pub mod policy;
+pub mod recover;
+#[cfg(feature = "repository")]
+#[cfg_attr(docsrs, doc(cfg(feature = "repository")))]
+pub mod repository;
 #[cfg(feature = "sign")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sign")))]
 pub mod sign;
+pub mod soft_binding;
 pub mod verify;
 pub mod words;
 

@@ -14,7 +14,9 @@
 
 mod block_hashing;
 mod credentials;
+mod fingerprint;
 mod properties;
+mod repository;
 mod sign_verify;
 mod tamper;
 

@@ -226,6 +226,7 @@ fn options_are_recorded() {
         author: Some("Ada Lovelace".into()),
         source_type: "digitalCapture".parse().unwrap(),
         policy: TrainingPolicy::default(),
+        soft_binding: true,
     };
     options.policy.set(Kind::AiTraining, Use::NotAllowed).set(
         Kind::DataMining,
@@ -411,4 +412,16 @@ fn a_stream_is_titled_by_the_last_part_of_its_name() {
         .verify_bytes("sunset.png", None, out.get_ref())
         .unwrap();
     assert_eq!(report.title.as_deref(), Some("sunset.png"));
+}
+
+#[test]
+fn a_detached_store_verifies_apart_from_its_content_binding() {
+    let signed = sign_bytes(&media_dir().join("sample.jpg"), &SignOptions::default());
+    let store =
+        c2pa::jumbf_io::load_jumbf_from_stream("image/jpeg", &mut std::io::Cursor::new(&signed))
+            .unwrap();
+    let report = trusting().verify_detached_store("store", &store).unwrap();
+    eprintln!("{}", serde_json::to_string_pretty(&report).unwrap());
+    assert_eq!(report.state, State::Trusted, "{:?}", report.statuses);
+    assert!(!report.soft_bindings.is_empty());
 }

@@ -7,6 +7,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::binding::SoftBindingOutcome;
 use super::watched::WatchedOutput;
 use super::{GENERATOR_NAME, SignOptions, Signed, Signer};
 use crate::credentials::SigningCredentials;
@@ -14,6 +15,7 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::format::MediaFormat;
 use crate::policy;
+use crate::soft_binding::{self, SoftBindingAssertion};
 use crate::verify::{TrustAnchors, engine_settings};
 
 /// The label that ties the `c2pa.opened` action to the parent ingredient.
@@ -70,6 +72,7 @@ impl Job<'_> {
         &self,
         context: Context,
         kept_parent: bool,
+        soft_binding: &SoftBindingOutcome,
         input: &mut R,
     ) -> Result<Builder> {
         let definition = json!({
@@ -84,6 +87,15 @@ impl Job<'_> {
         if !self.options.policy.is_unspecified() {
             builder
                 .add_assertion(policy::LABEL, &self.options.policy.to_assertion_data())
+                .map_err(self.engine_error("cannot sign"))?;
+        }
+        if let Some(binding) = soft_binding.added() {
+            let value = binding.value_bytes().unwrap_or_default();
+            builder
+                .add_assertion(
+                    soft_binding::LABEL,
+                    &SoftBindingAssertion::whole_asset(&binding.alg, value),
+                )
                 .map_err(self.engine_error("cannot sign"))?;
         }
         if let Some(author) = &self.options.author {
@@ -129,6 +141,7 @@ impl Job<'_> {
     pub(crate) fn sign_with_engine<R, W>(
         &self,
         kept_parent: bool,
+        soft_binding: SoftBindingOutcome,
         input: &mut R,
         output: &mut W,
     ) -> Result<(Signed, Vec<u8>)>
@@ -137,7 +150,7 @@ impl Job<'_> {
         W: Read + Write + Seek + Send,
     {
         let mime = self.format.mime_type();
-        let mut builder = self.builder(self.context()?, kept_parent, input)?;
+        let mut builder = self.builder(self.context()?, kept_parent, &soft_binding, input)?;
         if self.placement == Placement::Sidecar {
             builder.set_no_embed(true);
         }
@@ -153,16 +166,25 @@ impl Job<'_> {
             Some(failure) => self.write_error(failure),
             None => self.engine_error("cannot sign")(engine),
         })?;
-        Ok((self.signed(kept_parent, manifest.len()), manifest))
+        Ok((
+            self.signed(kept_parent, manifest.len(), soft_binding),
+            manifest,
+        ))
     }
 
     /// What signing did, logged.
-    pub(crate) fn signed(&self, kept_parent: bool, manifest_bytes: usize) -> Signed {
+    pub(crate) fn signed(
+        &self,
+        kept_parent: bool,
+        manifest_bytes: usize,
+        soft_binding: SoftBindingOutcome,
+    ) -> Signed {
         tracing::info!(file = self.name, manifest_bytes, kept_parent, "signed");
         Signed {
             format: self.format,
             kept_parent,
             manifest_bytes,
+            soft_binding,
         }
     }
 

@@ -10,6 +10,7 @@
 //! - the title (the file name unless told otherwise), an optional author,
 //!   and the claim generator `hallmark/<version>`.
 
+mod binding;
 mod manifest;
 mod riff;
 mod signer;
@@ -20,6 +21,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, Write};
 use std::path::Path;
 
+pub use binding::SoftBindingOutcome;
 pub use signer::Signer;
 pub use source_type::{SourceType, UnknownSourceType};
 
@@ -46,16 +48,22 @@ pub struct SignOptions {
     pub source_type: SourceType,
     /// The training-and-data-mining policy.
     pub policy: TrainingPolicy,
+    /// Whether to record the fingerprint of a still image as a soft binding
+    /// (`c2pa.soft-binding`, algorithm `io.iscc.v0`), so that a repository
+    /// can find the manifest again from a copy that lost it.
+    pub soft_binding: bool,
 }
 
 impl Default for SignOptions {
-    /// No title or author given, [`SourceType::default`], and every use not allowed.
+    /// No title or author given, [`SourceType::default`], every use not
+    /// allowed, and a soft binding for images.
     fn default() -> Self {
         SignOptions {
             title: None,
             author: None,
             source_type: SourceType::default(),
             policy: TrainingPolicy::deny_all(),
+            soft_binding: true,
         }
     }
 }
@@ -69,6 +77,8 @@ pub struct Signed {
     pub kept_parent: bool,
     /// Size of the manifest store in bytes.
     pub manifest_bytes: usize,
+    /// The soft binding recorded, or why there is none.
+    pub soft_binding: SoftBindingOutcome,
 }
 
 /// Sign the file `input` into a new file `output`.
@@ -200,13 +210,15 @@ where
     W: Read + Write + Seek + Send,
 {
     let kept_parent = job.prepare(input)?;
+    let soft_binding = binding::for_input(job.name, job.format, job.options.soft_binding, input)
+        .map_err(|e| Error::io(job.name, "cannot read", e))?;
     if !kept_parent && job.placement == Placement::Embedded && riff::streams(job.format) {
-        if let Some(done) = riff::sign(job, input, output)? {
+        if let Some(done) = riff::sign(job, &soft_binding, input, output)? {
             return Ok(done);
         }
         job.rewind(input)?;
     }
-    job.sign_with_engine(kept_parent, input, output)
+    job.sign_with_engine(kept_parent, soft_binding, input, output)
 }
 
 /// Open a file to sign and identify it: its name, a reader at its start, its format.

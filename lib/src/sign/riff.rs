@@ -18,6 +18,7 @@ use c2pa::HashRange;
 use c2pa::assertions::DataHash;
 use sha2::{Digest, Sha256};
 
+use super::binding::SoftBindingOutcome;
 use super::manifest::Job;
 use super::watched::WatchedOutput;
 use super::{Signed, Signer};
@@ -132,6 +133,7 @@ fn read_layout<R: Read + Seek>(input: &mut R, len: u64) -> io::Result<Option<Lay
 /// handle: the engine's own writer signs it instead.
 pub(crate) fn sign<R, W>(
     job: &Job<'_>,
+    soft_binding: &SoftBindingOutcome,
     input: &mut R,
     output: &mut W,
 ) -> Result<Option<(Signed, Vec<u8>)>>
@@ -151,7 +153,7 @@ where
 
     let signer = Signer::new(job.credentials);
     let context = job.context()?.with_signer(signer);
-    let mut builder = job.builder(context, false, input)?;
+    let mut builder = job.builder(context, false, soft_binding, input)?;
     let placeholder = builder
         .placeholder(BARE_MANIFEST)
         .map_err(job.engine_error("cannot sign"))?;
@@ -237,5 +239,8 @@ where
         .and_then(|_| output.write_all(&signed))
         .and_then(|()| output.flush())
         .map_err(write_error)?;
-    Ok(Some((job.signed(false, signed.len()), signed)))
+    Ok(Some((
+        job.signed(false, signed.len(), soft_binding.clone()),
+        signed,
+    )))
 }

@@ -5,6 +5,7 @@
 //! It never touches the network: no remote manifests, no OCSP.
 
 mod data_hash;
+pub mod recovered;
 mod report;
 mod signer_info;
 pub mod trust;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use c2pa::{Context, Reader, ValidationState};
 use serde_json::{Value, json};
 
+pub use recovered::{Basis, Recovered};
 pub use report::{
     Action, Answer, FileReport, Ingredient, Report, SCHEMA_VERSION, SignerInfo, State, Status,
     StatusKind, UNTRUSTED_SIGNER, state_from_statuses,
@@ -27,6 +29,7 @@ use crate::engine;
 use crate::error::{Error, Result};
 use crate::format::{MediaFormat, read_head};
 use crate::policy::{self, TrainingPolicy};
+use crate::soft_binding;
 
 /// Verifies files against a fixed set of trust anchors.
 ///
@@ -154,6 +157,38 @@ impl Verifier {
                 })
             }
         }
+    }
+
+    /// Check a manifest store on its own, without the content it was signed
+    /// over (a store a repository returned for a copy that lost it): the
+    /// claim signature, the certificate and every assertion are checked; the
+    /// hard binding (the hash of the content) cannot be, so its mismatch is
+    /// left out of the statuses and the state. `name` labels the store in
+    /// errors. The store is checked by the same guards as embedded ones.
+    pub fn verify_detached_store(&self, name: &str, store: &[u8]) -> Result<Report> {
+        let format = MediaFormat::Jpeg;
+        if store.len() as u64 > MAX_SIDECAR_BYTES {
+            return Err(Error::UnreadableCredentials {
+                file: name.into(),
+                detail: format!(
+                    "a manifest store larger than {MAX_SIDECAR_BYTES} bytes is not read"
+                ),
+            });
+        }
+        crate::guard::check_store(name, store)?;
+        let reader = Reader::from_shared_context(&self.context)
+            .with_manifest_data_and_stream(store, format.mime_type(), Cursor::new(Vec::new()))
+            .map_err(|err| engine::from_c2pa(name, format, "cannot verify", err))?;
+        let mut report = report_from_reader(&reader, format);
+        report.format = BARE_STORE_MEDIA_TYPE.into();
+        report.statuses.retain(|s| {
+            !(s.ingredient.is_none()
+                && recovered::HARD_BINDING_MISMATCHES.contains(&s.code.as_str()))
+        });
+        if report.active_manifest.is_some() {
+            report.state = state_from_statuses(&report.statuses);
+        }
+        Ok(report)
     }
 
     fn load_file(&self, path: &Path) -> Result<Loaded> {
@@ -379,6 +414,9 @@ impl Verifier {
     }
 }
 
+/// The media type of a bare manifest store (a `.c2pa` file).
+pub const BARE_STORE_MEDIA_TYPE: &str = "application/c2pa";
+
 /// The largest sidecar manifest hallmark reads (a guard against hostile files).
 pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -434,6 +472,13 @@ fn report_from_reader(reader: &Reader, format: MediaFormat) -> Report {
         report.policy_label = Some(label);
     }
     report.actions = actions(manifest);
+    report.soft_bindings = soft_binding::from_assertion_values(
+        manifest
+            .assertions()
+            .iter()
+            .filter(|a| is_label(a.label(), soft_binding::LABEL))
+            .filter_map(|a| a.value().ok()),
+    );
     report.ingredients = manifest
         .ingredients()
         .iter()
@@ -445,6 +490,13 @@ fn report_from_reader(reader: &Reader, format: MediaFormat) -> Report {
         })
         .collect();
     report
+}
+
+/// Whether an assertion label is `base`, or `base` with an instance suffix (`base__2`).
+fn is_label(label: &str, base: &str) -> bool {
+    label
+        .strip_prefix(base)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with("__"))
 }
 
 fn relationship_name(relationship: &c2pa::Relationship) -> String {

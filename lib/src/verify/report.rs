@@ -29,7 +29,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::recovered::{Basis, Recovered};
 use crate::policy::{Kind, TrainingPolicy, Use};
+use crate::soft_binding::SoftBinding;
 
 /// The version of the report's JSON shape.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -292,6 +294,16 @@ pub struct Report {
     /// they are not embedded in the file itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sidecar: Option<String>,
+    /// The soft bindings (fingerprints) the active manifest records
+    /// (`c2pa.soft-binding`); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub soft_bindings: Vec<SoftBinding>,
+    /// A manifest a repository recovered for this file from its
+    /// fingerprint, when asked to look (`--recover`) and the file's own
+    /// credentials are absent or broken. It can only restrict
+    /// ([`Report::decide`]); absent when not looked up or nothing matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovered: Option<Recovered>,
 }
 
 /// A report with the file it is about: one line of `hallmark verify --json`,
@@ -324,25 +336,52 @@ impl Report {
             active_manifest: None,
             manifest_count: 0,
             sidecar: None,
+            soft_bindings: Vec::new(),
+            recovered: None,
         }
     }
 
-    /// May this file be used for `kind`?
-    ///
-    /// Only intact credentials (`valid` or `trusted`) give an answer; broken
-    /// or absent ones give [`Answer::Unknown`], never "allowed". A constrained
-    /// use is [`Answer::Constrained`], never "allowed". For a `valid` but not
-    /// `trusted` file the answer is what the signer wrote, and the signer's
-    /// identity is not vouched for by any trust anchor the caller gave.
+    /// May this file be used for `kind`? [`Report::decide`]'s answer.
     pub fn may_use(&self, kind: Kind) -> Answer {
-        if !self.state.is_intact() {
-            return Answer::Unknown;
+        self.decide(kind).0
+    }
+
+    /// May this file be used for `kind`, and on what basis?
+    ///
+    /// Only intact credentials (`valid` or `trusted`) give an answer of their
+    /// own; broken or absent ones give [`Answer::Unknown`], never "allowed".
+    /// A constrained use is [`Answer::Constrained`], never "allowed". For a
+    /// `valid` but not `trusted` file the answer is what the signer wrote,
+    /// and the signer's identity is not vouched for by any trust anchor the
+    /// caller gave.
+    ///
+    /// Without intact credentials of its own, an intact [`Recovered`]
+    /// manifest can only restrict: its "not allowed" and "only on terms"
+    /// answer ([`Basis::Recovered`]), its "allowed" answers
+    /// [`Answer::Unspecified`] ([`Basis::RecoveredAllowanceIgnored`]).
+    pub fn decide(&self, kind: Kind) -> (Answer, Basis) {
+        if self.state.is_intact() {
+            return (answer_for(self.policy.get(kind)), Basis::Credentials);
         }
-        match self.policy.get(kind) {
-            Use::Allowed => Answer::Allowed,
-            Use::NotAllowed => Answer::NotAllowed,
-            Use::Constrained(_) => Answer::Constrained,
-            Use::Unspecified => Answer::Unspecified,
+        let Some(recovered) = self.recovered.as_ref().filter(|r| r.state.is_intact()) else {
+            return (Answer::Unknown, Basis::Nothing);
+        };
+        match recovered.policy.get(kind) {
+            Use::NotAllowed => (Answer::NotAllowed, Basis::Recovered),
+            Use::Constrained(_) => (Answer::Constrained, Basis::Recovered),
+            Use::Allowed => (Answer::Unspecified, Basis::RecoveredAllowanceIgnored),
+            Use::Unspecified => (Answer::Unknown, Basis::Nothing),
+        }
+    }
+
+    /// The policy a [`Report::decide`] answer of `basis` rests on: the
+    /// file's own, or the recovered manifest's.
+    pub fn policy_for(&self, basis: Basis) -> &TrainingPolicy {
+        match (basis, &self.recovered) {
+            (Basis::Recovered | Basis::RecoveredAllowanceIgnored, Some(recovered)) => {
+                &recovered.policy
+            }
+            _ => &self.policy,
         }
     }
 
@@ -379,6 +418,16 @@ impl Report {
     /// Whether a status with this code was reported.
     pub fn has_status(&self, code: &str) -> bool {
         self.statuses.iter().any(|s| s.code == code)
+    }
+}
+
+/// The answer a policy entry gives, from intact credentials.
+fn answer_for(entry: &Use) -> Answer {
+    match entry {
+        Use::Allowed => Answer::Allowed,
+        Use::NotAllowed => Answer::NotAllowed,
+        Use::Constrained(_) => Answer::Constrained,
+        Use::Unspecified => Answer::Unspecified,
     }
 }
 

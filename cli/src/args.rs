@@ -110,6 +110,22 @@ Exit status: 0 credentials shown; 2 the file has no credentials; 3 the file or
 its manifest store could not be read; 64 usage error.")]
     Inspect(InspectArgs),
 
+    /// Publish signed manifests to a manifest repository, so that copies that
+    /// lose them (re-encoded by a platform) can still be matched to them.
+    #[command(after_help = "\
+Only intact credentials with a soft binding (the fingerprint `hallmark sign`
+records for images) are accepted. Publishing the same manifest again changes
+nothing.
+
+Examples:
+  hallmark publish sunset-signed.jpg --to https://repository.example
+  hallmark publish --recursive portfolio-signed/ --to http://127.0.0.1:8080
+
+Exit status: 0 every file published (or already there); 3 a file could not be
+read, was refused by the repository, or the repository could not be reached;
+64 usage error.")]
+    Publish(PublishArgs),
+
     /// Run the verification service: POST a file, get its report as JSON.
     #[command(after_help = "\
 Endpoints: POST /v1/verify (the body is the file; Content-Type its media type, or
@@ -218,8 +234,33 @@ pub(crate) struct SignArgs {
     /// Replace existing outputs.
     #[arg(long)]
     pub force: bool,
+    /// Do not record the fingerprint of images (the `c2pa.soft-binding`
+    /// assertion that lets a repository find the manifest of a stripped copy).
+    #[arg(long)]
+    pub no_soft_binding: bool,
+    /// After signing, publish each manifest to the manifest repository at this
+    /// base URL (a `hallmark serve --repository` service, API under /v1).
+    #[arg(long, value_name = "URL", conflicts_with = "no_soft_binding")]
+    pub publish: Option<String>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+/// `hallmark publish`.
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// Signed files, or `.c2pa` manifest stores, to publish (folders need --recursive).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The manifest repository's base URL (API under /v1).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Walk folders given as PATH.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// Print one JSON line per file.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `hallmark verify`.
@@ -243,6 +284,11 @@ pub(crate) struct VerifyArgs {
     /// Print nothing; the exit status says it all.
     #[arg(short, long)]
     pub quiet: bool,
+    /// For a file without intact credentials, ask the manifest repository at
+    /// this base URL for its manifest by the file's fingerprint (a recovered
+    /// manifest can only restrict what the file may be used for).
+    #[arg(long, value_name = "URL")]
+    pub recover: Option<String>,
 }
 
 /// `hallmark policy`.
@@ -259,6 +305,10 @@ pub(crate) struct PolicyArgs {
     /// A PEM file of CA certificates you trust (repeatable).
     #[arg(long, value_name = "PEM")]
     pub trust: Vec<PathBuf>,
+    /// Without intact credentials, ask the manifest repository at this base URL
+    /// for the file's manifest by its fingerprint (it can only restrict).
+    #[arg(long, value_name = "URL")]
+    pub recover: Option<String>,
 }
 
 /// `hallmark inspect`.
@@ -330,6 +380,17 @@ pub(crate) struct ServeArgs {
     /// Longest a verification may take, in seconds [default: 30].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: Option<u64>,
+    /// Also serve a manifest repository (the C2PA Soft Binding Resolution API
+    /// and publishing, under /v1), stored at sqlite:PATH (created on first start)
+    /// or postgres://USER@HOST/DB; HALLMARK_REPOSITORY keeps a password off the
+    /// command line.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "HALLMARK_REPOSITORY",
+        hide_env_values = true
+    )]
+    pub repository: Option<String>,
     /// Read settings from this TOML file (flags override it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

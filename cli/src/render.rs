@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 
 use hallmark::policy::Kind;
+use hallmark::verify::Basis;
 use hallmark::words::{NO_POLICY, POLICY_AS_WRITTEN, STATED_BY_SIGNER, UNNAMED_SIGNER};
 use hallmark::{Answer, Report, State, Use};
 
@@ -99,6 +100,7 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
         State::Invalid => style.paint(RED, words),
         State::None => {
             let _ = writeln!(out, "  {words}");
+            recovered_block(&mut out, report, style);
             return out;
         }
     };
@@ -147,8 +149,18 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
     if !about.is_empty() {
         let _ = writeln!(out, "  {}", about.join(" · "));
     }
+    for binding in &report.soft_bindings {
+        let code = binding.iscc.as_deref().unwrap_or(&binding.value);
+        let _ = writeln!(
+            out,
+            "  Fingerprint: {} {}",
+            sanitize(code),
+            style.paint(DIM, &format!("(soft binding {})", sanitize(&binding.alg)))
+        );
+    }
     if report.policy_label.is_none() {
         let _ = writeln!(out, "  {NO_POLICY}");
+        recovered_block(&mut out, report, style);
         return out;
     }
     let indent = if report.state == State::Invalid {
@@ -168,7 +180,58 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
         };
         let _ = writeln!(out, "{indent}{}: {shown}", kind.describe());
     }
+    recovered_block(&mut out, report, style);
     out
+}
+
+/// The manifest a repository recovered for the file, if any: where from, how
+/// near, its own verdict and signer, and what it makes of each kind of use
+/// (it can only restrict).
+fn recovered_block(out: &mut String, report: &Report, style: Style) {
+    let Some(recovered) = &report.recovered else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "  Recovered from {}: {} (similarity {}, {} bits apart)",
+        sanitize(&recovered.repository),
+        sanitize(&recovered.manifest_id),
+        recovered.similarity,
+        recovered.distance
+    );
+    let words = recovered.state.describe();
+    let verdict = match recovered.state {
+        State::Trusted => style.paint(GREEN, words),
+        State::Valid => style.paint(YELLOW, words),
+        State::Invalid | State::None => style.paint(RED, words),
+    };
+    let _ = writeln!(out, "    {verdict}");
+    if let Some(signer) = &recovered.signer {
+        let name = opt(signer.common_name.as_deref())
+            .or_else(|| opt(signer.organization.as_deref()))
+            .unwrap_or_else(|| UNNAMED_SIGNER.into());
+        let _ = writeln!(out, "    Signed by {name}");
+    }
+    if !recovered.state.is_intact() {
+        return;
+    }
+    for kind in Kind::ALL {
+        let (answer, basis) = report.decide(kind);
+        let words = match basis {
+            Basis::Recovered => recovered.policy.get(kind).describe(),
+            Basis::RecoveredAllowanceIgnored => format!(
+                "{} (recovered, so not taken: only the file's own credentials can allow)",
+                Answer::Unspecified.describe()
+            ),
+            Basis::Credentials | Basis::Nothing => answer.describe().to_owned(),
+        };
+        let shown = match answer {
+            Answer::NotAllowed => style.paint(RED, &words),
+            Answer::Constrained => style.paint(YELLOW, &sanitize(&words)),
+            _ => words,
+        };
+        let _ = writeln!(out, "    {}: {shown}", kind.describe());
+    }
 }
 
 /// The date of signing: a time-stamp authority's if present, else the time

@@ -18,6 +18,7 @@ mod cli;
 mod commands;
 mod common;
 mod guide;
+mod recover;
 mod safety;
 mod serve;
 mod transcript;

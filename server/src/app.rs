@@ -10,6 +10,10 @@ use crate::error::ApiError;
 use crate::middleware::{observe, refuse_oversized};
 use crate::openapi::{docs, openapi_json};
 use crate::routes::health::{healthz, metrics, readyz};
+use crate::routes::repository::{
+    manifest, matches_by_binding_body, matches_by_binding_query, matches_by_content, publish,
+    supported_algorithms,
+};
 use crate::routes::verify::{verify_batch, verify_one};
 use crate::state::AppState;
 
@@ -19,6 +23,17 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/verify", post(verify_one))
         .route("/v1/verify/batch", post(verify_batch))
+        .route(
+            "/v1/matches/byBinding",
+            get(matches_by_binding_query).post(matches_by_binding_body),
+        )
+        .route("/v1/matches/byContent", post(matches_by_content))
+        .route("/v1/manifests", post(publish))
+        .route("/v1/manifests/{manifest_id}", get(manifest))
+        .route(
+            "/v1/services/supportedAlgorithms",
+            get(supported_algorithms),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

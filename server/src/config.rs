@@ -21,6 +21,10 @@ pub struct Config {
     pub max_concurrency: usize,
     /// Longest a verification may take, in seconds, before the answer is 503.
     pub request_timeout: u64,
+    /// The manifest repository to serve (`sqlite:PATH` or `postgres://…`):
+    /// the Soft Binding Resolution API and publishing under `/v1`. `None`:
+    /// the service only verifies.
+    pub repository: Option<String>,
 }
 
 impl Default for Config {
@@ -31,6 +35,7 @@ impl Default for Config {
             max_body_bytes: 256 << 20,
             max_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             request_timeout: 30,
+            repository: None,
         }
     }
 }

@@ -19,8 +19,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable code: `empty_body`, `unknown_kind`, `bad_body`, `bad_multipart`,
     /// `body_too_large`, `unsupported_media_type`, `wrong_format`, `damaged_media`,
-    /// `unreadable_credentials`, `bad_request`, `timeout`, `shutting_down`, `not_found`,
-    /// `misconfigured`, `io_error`, `internal`.
+    /// `unreadable_credentials`, `not_publishable`, `too_large`, `bad_request`, `bad_query`,
+    /// `bad_value`, `conflict`, `no_repository`, `no_such_manifest`, `timeout`, `shutting_down`,
+    /// `not_found`, `misconfigured`, `repository_unavailable`, `io_error`, `internal`.
     pub code: String,
     /// Words for people.
     pub message: String,
@@ -56,9 +57,17 @@ impl ApiError {
     pub fn from_library(err: &hallmark::Error) -> Self {
         let (status, code) = match err.kind() {
             ErrorKind::BadInput => Self::bad_input(err),
-            ErrorKind::BadRequest => (StatusCode::BAD_REQUEST, "bad_request"),
+            ErrorKind::BadRequest => match err {
+                hallmark::Error::PublishedDifferently { .. } => (StatusCode::CONFLICT, "conflict"),
+                _ => (StatusCode::BAD_REQUEST, "bad_request"),
+            },
             ErrorKind::BadSetup => (StatusCode::INTERNAL_SERVER_ERROR, "misconfigured"),
-            ErrorKind::Environment => (StatusCode::INTERNAL_SERVER_ERROR, "io_error"),
+            ErrorKind::Environment => match err {
+                hallmark::Error::RepositoryUnavailable { .. } => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "repository_unavailable")
+                }
+                _ => (StatusCode::INTERNAL_SERVER_ERROR, "io_error"),
+            },
             ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         ApiError::new(status, code, err.to_string())
@@ -76,6 +85,8 @@ impl ApiError {
             E::UnreadableCredentials { .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unreadable_credentials")
             }
+            E::NotPublishable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "not_publishable"),
+            E::TooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_large"),
             // Damaged media, and any other file the library cannot use.
             _ => (StatusCode::UNPROCESSABLE_ENTITY, "damaged_media"),
         }

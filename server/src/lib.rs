@@ -14,7 +14,7 @@
 //! use hallmark_server::{Config, Service};
 //!
 //! let config = Config { listen: "127.0.0.1:8080".parse()?, ..Config::default() };
-//! let service = Service::new(&config)?;
+//! let service = Service::new(&config).await?;
 //! let listener = tokio::net::TcpListener::bind(config.listen).await?;
 //! service.serve(listener, hallmark_server::shutdown_signal()).await?;
 //! # Ok(())
@@ -47,6 +47,9 @@ pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use routes::health::Health;
+pub use routes::repository::{
+    Algorithm, BindingBody, MatchAnswer, MatchItem, PublishAnswer, SupportedAlgorithms,
+};
 pub use routes::verify::{BatchAnswer, BatchItem, BatchUpload, Upload, VerifyAnswer, VerifyQuery};
 pub use state::AppState;
 
@@ -59,7 +62,8 @@ pub enum StartError {
     /// The settings are unusable.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// A trust file cannot be read or parsed, or the verifier cannot be built.
+    /// A trust file cannot be read or parsed, the verifier cannot be built,
+    /// or the repository cannot be opened.
     #[error(transparent)]
     Trust(#[from] hallmark::Error),
     /// The metrics cannot be registered.
@@ -73,8 +77,9 @@ pub struct Service {
 }
 
 impl Service {
-    /// Load the trust list and build the verifier.
-    pub fn new(config: &Config) -> Result<Self, StartError> {
+    /// Load the trust list, build the verifier, and open the manifest
+    /// repository when one is configured (creating its schema on first use).
+    pub async fn new(config: &Config) -> Result<Self, StartError> {
         config.check()?;
         let mut anchors = TrustAnchors::none();
         for path in &config.trust {
@@ -94,6 +99,14 @@ impl Service {
             max_body_bytes: config.max_body_bytes,
             metrics: Metrics::new()?,
             next_id: Arc::new(AtomicU64::new(1)),
+            repository: match &config.repository {
+                Some(url) => Some(
+                    hallmark::repository::Repository::open(url)
+                        .await
+                        .map_err(hallmark::Error::from)?,
+                ),
+                None => None,
+            },
         };
         Ok(Service { state })
     }

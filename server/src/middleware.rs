@@ -31,6 +31,11 @@ pub(crate) async fn observe(
         .map_or("unmatched", |p| match p.as_str() {
             "/v1/verify" => "/v1/verify",
             "/v1/verify/batch" => "/v1/verify/batch",
+            "/v1/matches/byBinding" => "/v1/matches/byBinding",
+            "/v1/matches/byContent" => "/v1/matches/byContent",
+            "/v1/manifests" => "/v1/manifests",
+            "/v1/manifests/{manifest_id}" => "/v1/manifests/{manifest_id}",
+            "/v1/services/supportedAlgorithms" => "/v1/services/supportedAlgorithms",
             "/healthz" => "/healthz",
             "/readyz" => "/readyz",
             "/metrics" => "/metrics",

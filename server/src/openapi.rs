@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "hallmark verification service",
-        description = "Verify the Content Credentials (C2PA) of uploads and read the creator's training-and-data-mining policy."
+        description = "Verify the Content Credentials (C2PA) of uploads and read the creator's training-and-data-mining policy. With a repository (--repository), also a C2PA manifest repository speaking the Soft Binding Resolution API 1.x under /v1, and publishing."
     ),
     paths(
         crate::routes::verify::verify_one,
@@ -19,6 +19,12 @@ use utoipa::OpenApi;
         crate::routes::health::healthz,
         crate::routes::health::readyz,
         crate::routes::health::metrics,
+        crate::routes::repository::matches_by_binding_query,
+        crate::routes::repository::matches_by_binding_body,
+        crate::routes::repository::matches_by_content,
+        crate::routes::repository::manifest,
+        crate::routes::repository::supported_algorithms,
+        crate::routes::repository::publish,
         openapi_json
     )
 )]

@@ -26,4 +26,6 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Numbers requests for the logs.
     pub next_id: Arc<AtomicU64>,
+    /// The manifest repository, when the service is one (`--repository`).
+    pub repository: Option<hallmark::repository::Repository>,
 }

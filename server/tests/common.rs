@@ -27,7 +27,7 @@ impl Running {
                 .build()
                 .unwrap();
             runtime.block_on(async move {
-                let mut service = Service::new(&config).unwrap();
+                let mut service = Service::new(&config).await.unwrap();
                 if let Some(timeout) = timeout {
                     service = service.with_request_timeout(timeout);
                 }

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use hallmark_server::Config;
 use serde_json::Value;
 
 use crate::common::*;
@@ -91,7 +92,15 @@ print("ok")
 #[test]
 fn schemathesis_finds_no_server_error() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Running::start(config(&dir, 1 << 20), None);
+    // With a repository, so that its routes are exercised too.
+    let config = Config {
+        repository: Some(format!(
+            "sqlite:{}",
+            dir.path().join("repository.db").display()
+        )),
+        ..config(&dir, 1 << 20)
+    };
+    let server = Running::start(config, None);
     let venv_bin = venv_python().parent().unwrap().to_path_buf();
     let output = Command::new(venv_bin.join("schemathesis"))
         .args(["run", &server.url("/openapi.json")])

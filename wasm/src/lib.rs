@@ -113,6 +113,40 @@ export interface Report {
   active_manifest: string | null;
   manifest_count: number;
   sidecar?: string;
+  /** The soft bindings (fingerprints) the active manifest records; absent when none. */
+  soft_bindings?: SoftBinding[];
+  /** A manifest a repository recovered for this file by its fingerprint; absent when not looked up or none matched. */
+  recovered?: Recovered;
+}
+
+/** A soft binding (`c2pa.soft-binding`): a fingerprint that survives re-encoding. */
+export interface SoftBinding {
+  /** The algorithm, e.g. "io.iscc.v0". */
+  alg: string;
+  /** The value, base64: what the Soft Binding Resolution API's `value` takes. */
+  value: string;
+  /** For io.iscc.v0, the ISCC code ("ISCC:EED…"). */
+  iscc?: string;
+}
+
+/** A manifest a repository found for a copy that lost its own; it can only restrict. */
+export interface Recovered {
+  /** The repository's base URL. */
+  repository: string;
+  /** The recovered manifest's label (urn:c2pa:…). */
+  manifest_id: string;
+  /** Bits between this file's fingerprint and the soft binding signed in the manifest. */
+  distance: number;
+  /** The same as a score, 0–100. */
+  similarity: number;
+  /** The recovered manifest's own verdict, its content binding aside. */
+  state: "trusted" | "valid" | "invalid";
+  title: string | null;
+  signer: Signer | null;
+  policy: Policy;
+  policy_label: string | null;
+  soft_binding: SoftBinding;
+  statuses: Status[];
 }
 
 /** Options of `verify` and `formatOf`; any other key is an error. */

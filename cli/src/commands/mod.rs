@@ -5,6 +5,7 @@ pub(crate) mod inspect;
 pub(crate) mod keygen;
 pub(crate) mod man;
 pub(crate) mod policy;
+pub(crate) mod publish;
 #[cfg(feature = "serve")]
 pub(crate) mod serve;
 pub(crate) mod sign;

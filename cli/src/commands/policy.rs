@@ -1,12 +1,14 @@
 //! `hallmark policy`: may this file be used for a kind of use?
 
 use crate::exit::policy_code;
+use hallmark::recover::http::HttpResolver;
+use hallmark::verify::Basis;
 use hallmark::{Answer, State, Use, Verifier};
 use serde::Serialize;
 
 use crate::args::{ColorChoice, PolicyArgs};
 use crate::commands::sign::parse_kind;
-use crate::commands::verify::load_anchors;
+use crate::commands::verify::{load_anchors, verify_and_recover};
 use crate::failure::Failure;
 use crate::output;
 use crate::render::sanitize;
@@ -22,6 +24,15 @@ struct JsonAnswer<'a> {
     constraint_info: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     signer: Option<&'a str>,
+    /// What the answer rests on: `credentials`, `recovered`,
+    /// `recovered_allowance_ignored` or `nothing`.
+    basis: Basis,
+    /// Why, when the answer rests on a recovered manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    /// The recovered manifest the answer rests on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recovered_manifest: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
@@ -30,20 +41,31 @@ struct JsonAnswer<'a> {
 pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
     let kind = parse_kind(&args.kind)?;
     let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
+    let resolver = args.recover.as_deref().map(HttpResolver::new).transpose()?;
     let file = args.file.display().to_string();
-    let result = verifier.verify_file(&args.file);
-    let (answer, state) = match &result {
-        Ok(report) => (report.may_use(kind), Some(report.state)),
-        Err(_) => (Answer::Unknown, None),
+    let result = verify_and_recover(&verifier, resolver.as_ref(), &args.file);
+    let (answer, basis, state) = match &result {
+        Ok(report) => {
+            let (answer, basis) = report.decide(kind);
+            (answer, basis, Some(report.state))
+        }
+        Err(_) => (Answer::Unknown, Basis::Nothing, None),
     };
     let report = result.as_ref().ok();
-    let constraint = report.and_then(|r| match r.policy.get(kind) {
+    let constraint = report.and_then(|r| match r.policy_for(basis).get(kind) {
         Use::Constrained(info) if answer == Answer::Constrained => info.as_deref(),
         _ => None,
     });
-    let signer = report
-        .and_then(|r| r.signer.as_ref())
-        .and_then(|s| s.common_name.as_deref().or(s.organization.as_deref()));
+    let recovered = report
+        .and_then(|r| r.recovered.as_ref())
+        .filter(|_| basis != Basis::Credentials && basis != Basis::Nothing);
+    let signer = match basis {
+        Basis::Credentials | Basis::Nothing => report.and_then(|r| r.signer.as_ref()),
+        Basis::Recovered | Basis::RecoveredAllowanceIgnored => {
+            recovered.and_then(|r| r.signer.as_ref())
+        }
+    }
+    .and_then(|s| s.common_name.as_deref().or(s.organization.as_deref()));
     if args.json {
         let line = JsonAnswer {
             file: &file,
@@ -52,6 +74,9 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
             state: state.map_or("error", State::as_str),
             constraint_info: constraint,
             signer,
+            basis,
+            reason: basis.explain(),
+            recovered_manifest: recovered.map(|r| r.manifest_id.as_str()),
             error: result.as_ref().err().map(ToString::to_string),
         };
         output::print(format!(
@@ -69,6 +94,9 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
                     .map(sanitize)
                     .unwrap_or_else(|| "(none given)".into())
             ),
+            (Answer::Unspecified, _) if basis == Basis::RecoveredAllowanceIgnored => {
+                format!("{what} is not stated by this file's own credentials")
+            }
             (Answer::Unspecified, _) => {
                 format!("the creator said nothing about {}", what.to_lowercase())
             }
@@ -88,11 +116,25 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
                     .unwrap_or_default()
             ),
         };
-        let by = match (signer, state) {
-            (Some(name), Some(State::Trusted)) => {
+        let by = match (signer, recovered, state) {
+            (Some(name), Some(recovered), _) => format!(
+                " (recovered from {}: manifest {} signed by {}, {} bits from this copy; {})",
+                sanitize(&recovered.repository),
+                sanitize(&recovered.manifest_id),
+                sanitize(name),
+                recovered.distance,
+                basis.explain().unwrap_or_default()
+            ),
+            (None, Some(recovered), _) => format!(
+                " (recovered from {}: manifest {}; {})",
+                sanitize(&recovered.repository),
+                sanitize(&recovered.manifest_id),
+                basis.explain().unwrap_or_default()
+            ),
+            (Some(name), None, Some(State::Trusted)) => {
                 format!(" (signed by {}, under your trust list)", sanitize(name))
             }
-            (Some(name), Some(State::Valid)) => {
+            (Some(name), None, Some(State::Valid)) => {
                 format!(
                     " (signed by {}; identity not vouched for by your trust list)",
                     sanitize(name)

@@ -1,6 +1,6 @@
 //! `hallmark serve`: the verification service.
 
-use hallmark_server::{Config, Service};
+use hallmark_server::{Config, Service, StartError};
 
 use crate::args::ServeArgs;
 use crate::failure::Failure;
@@ -27,19 +27,30 @@ pub(crate) fn settings(args: &ServeArgs) -> Result<Config, Failure> {
     if let Some(secs) = args.request_timeout {
         config.request_timeout = secs;
     }
+    if let Some(repository) = &args.repository {
+        config.repository = Some(repository.clone());
+    }
     config.check().map_err(|e| Failure::usage(e.to_string()))?;
     Ok(config)
+}
+
+/// Why the service cannot start, with the exit status its kind means.
+fn start_failure(error: StartError) -> Failure {
+    match error {
+        StartError::Trust(error) => Failure::from(error),
+        other => Failure::usage(other.to_string()),
+    }
 }
 
 /// Serve until SIGTERM or Ctrl-C.
 pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     let config = settings(args)?;
-    let service = Service::new(&config).map_err(|e| Failure::usage(e.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::usage(format!("cannot start the service: {e}")))?;
     runtime.block_on(async {
+        let service = Service::new(&config).await.map_err(start_failure)?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| Failure::usage(format!("cannot listen on {}: {e}", config.listen)))?;
@@ -50,6 +61,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
             max_body_bytes = config.max_body_bytes,
             max_concurrency = config.max_concurrency,
             request_timeout_secs = config.request_timeout,
+            repository = config.repository.as_deref().map(hallmark::repository::redact_url),
             "hallmark serve ready"
         );
         eprintln!(

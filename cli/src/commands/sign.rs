@@ -5,9 +5,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::commands::publish::publish_one;
 use crate::exit::ExitStatus;
 use hallmark::credentials::{CredentialsFolder, SigningCredentials};
 use hallmark::policy::Kind;
+use hallmark::recover::http::HttpResolver;
+use hallmark::sign::SoftBindingOutcome;
 use hallmark::sign::{SignOptions, Signed, SourceType, sidecar_path, sign_file, sign_sidecar};
 use hallmark::{Overwrite, TrainingPolicy, Use};
 
@@ -58,6 +61,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
             .parse::<SourceType>()
             .map_err(|e| Failure::usage(e.to_string()))?,
         policy: policy_from(&args.allow, &args.constrain)?,
+        soft_binding: !args.no_soft_binding,
     };
     let sidecar = args.sidecar;
     let expanded = inputs::expand(&args.paths, args.recursive, |format| {
@@ -69,6 +73,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
     })?;
     let Plan { tasks, refused } = plan(args, expanded.files)?;
     let credentials = load_credentials(args)?;
+    let repository = args.publish.as_deref().map(HttpResolver::new).transpose()?;
     let overwrite = if args.force {
         Overwrite::Replace
     } else {
@@ -95,25 +100,57 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
     run_in_order(
         &tasks,
         jobs_or_cores(args.jobs),
-        |task| sign_one(&credentials, task, &options, overwrite),
-        |index, result| {
+        |task| {
+            let signed = sign_one(&credentials, task, &options, overwrite)?;
+            let published = repository
+                .as_ref()
+                .map(|repository| publish_one(repository, task.destination.path(&task.input.path)));
+            Ok((signed, published))
+        },
+        |index, result: Result<hallmark::Result<_>, _>| {
             progress.inc();
             let task = &tasks[index];
             let outcome = match result {
-                Ok(Ok(_)) => Ok(()),
+                Ok(Ok(done)) => Ok(done),
                 Ok(Err(err)) => Err((err.to_string(), Failure::from_error(&err).status)),
                 Err(defect) => Err((defect.message_for(&task.input.path), ExitStatus::Unreadable)),
             };
             match outcome {
-                Ok(()) => {
+                Ok((done, published)) => {
                     signed += 1;
                     let to = task.destination.path(&task.input.path);
+                    if let SoftBindingOutcome::Failed(why) = &done.soft_binding {
+                        progress.note(&format!(
+                            "note: {} was signed without a soft binding: {}",
+                            task.input.path.display(),
+                            crate::render::sanitize(why)
+                        ));
+                    }
                     progress.suspend(|| {
                         out.write(&format!(
                             "signed {} -> {}\n",
                             task.input.path.display(),
                             to.display()
                         ));
+                        match published {
+                            Some(Ok(published)) => out.write(&format!(
+                                "  {} {}\n",
+                                if published.created {
+                                    "published as"
+                                } else {
+                                    "already published as"
+                                },
+                                crate::render::sanitize(&published.manifest_id)
+                            )),
+                            Some(Err(err)) => {
+                                progress.note(&format!(
+                                    "hallmark: {}",
+                                    crate::render::sanitize(&err.to_string())
+                                ));
+                                failures.push(ExitStatus::for_error(err.kind()));
+                            }
+                            None => {}
+                        }
                         out.flush();
                     });
                 }

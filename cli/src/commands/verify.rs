@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use crate::exit::ExitStatus;
+use hallmark::recover::http::HttpResolver;
 use hallmark::verify::FileReport;
 use hallmark::{Report, TrustAnchors, Verifier};
 use serde::Serialize;
@@ -45,6 +46,7 @@ pub(crate) fn json_line(line: &JsonLine<'_>) -> String {
 /// Verify every file named or found, print a report for each, and return the batch's exit status.
 pub(crate) fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure> {
     let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
+    let resolver = args.recover.as_deref().map(HttpResolver::new).transpose()?;
     let expanded = inputs::expand(&args.paths, args.recursive, |format| format.can_verify())?;
     let style = Style::for_stdout(color);
     let progress = Progress::new(expanded.files.len(), "verifying", !args.quiet && !args.json);
@@ -70,7 +72,8 @@ pub(crate) fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, F
         &expanded.files,
         jobs_or_cores(args.jobs),
         |input| {
-            let result = verifier.verify_file(&input.path).map_err(|e| e.to_string());
+            let result = verify_and_recover(&verifier, resolver.as_ref(), &input.path)
+                .map_err(|e| e.to_string());
             let state = result.as_ref().ok().map(|r| r.state);
             (
                 state,
@@ -101,6 +104,20 @@ pub(crate) fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, F
     progress.finish();
     out.into_inner().finish()?;
     Ok(ExitStatus::for_batch(outcomes))
+}
+
+/// Verify a file and, when a repository is given and its own credentials
+/// are absent or broken, look its manifest up by its fingerprint.
+pub(crate) fn verify_and_recover(
+    verifier: &Verifier,
+    resolver: Option<&HttpResolver>,
+    path: &Path,
+) -> hallmark::Result<Report> {
+    let mut report = verifier.verify_file(path)?;
+    if let Some(resolver) = resolver {
+        hallmark::recover::recover_file(verifier, resolver, path, &mut report)?;
+    }
+    Ok(report)
 }
 
 /// Read and merge every `--trust` PEM file.

@@ -1,4 +1,5 @@
 //! The handlers, one module per part of the API.
 
 pub(crate) mod health;
+pub(crate) mod repository;
 pub(crate) mod verify;

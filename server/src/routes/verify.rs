@@ -84,7 +84,7 @@ pub struct VerifyQuery {
 }
 
 /// The format a request declares, from its content type or `?format=`.
-fn declared_format(
+pub(crate) fn declared_format(
     content_type: Option<&str>,
     format: Option<&str>,
 ) -> Result<MediaFormat, ApiError> {

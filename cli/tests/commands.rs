@@ -394,6 +394,7 @@ fn help_texts() {
         &["policy", "--help"],
         &["keygen", "--help"],
         &["inspect", "--help"],
+        &["publish", "--help"],
         &["demo", "--help"],
         &["serve", "--help"],
         &["completions", "--help"],

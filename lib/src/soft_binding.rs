@@ -36,6 +36,7 @@ const MAX_VALUE_BYTES: usize = 4096;
 
 /// The assertion as it is written: CBOR with byte strings where the
 /// specification says `bstr`.
+#[cfg(feature = "sign")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct SoftBindingAssertion {
     /// The algorithm, e.g. `io.iscc.v0`.
@@ -48,6 +49,7 @@ pub(crate) struct SoftBindingAssertion {
 }
 
 /// One soft-binding block.
+#[cfg(feature = "sign")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Block {
     /// The part of the asset it covers; empty: all of it.
@@ -58,9 +60,11 @@ struct Block {
 }
 
 /// An empty scope: the whole asset.
+#[cfg(feature = "sign")]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Scope {}
 
+#[cfg(feature = "sign")]
 impl SoftBindingAssertion {
     /// The assertion for one whole-asset value of `alg`.
     pub(crate) fn whole_asset(alg: &str, value: Vec<u8>) -> Self {
@@ -120,7 +124,7 @@ pub fn iscc_string(unit: &[u8]) -> Option<String> {
 /// `assertions` (each the assertion's data as the engine renders it in
 /// JSON), at most a few, values bounded. Anything unreadable is skipped:
 /// a soft binding is a lookup aid, never part of the verdict.
-pub(crate) fn from_assertion_values<'a>(
+pub fn from_assertion_values<'a>(
     assertions: impl IntoIterator<Item = &'a Value>,
 ) -> Vec<SoftBinding> {
     let mut out = Vec::new();
@@ -171,6 +175,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "sign")]
     fn the_value_and_the_pad_are_cbor_byte_strings() {
         let assertion = SoftBindingAssertion::whole_asset(ISCC_ALGORITHM, unit());
         let cbor = c2pa_cbor::to_vec(&assertion).unwrap();

@@ -425,3 +425,61 @@ fn a_detached_store_verifies_apart_from_its_content_binding() {
     assert_eq!(report.state, State::Trusted, "{:?}", report.statuses);
     assert!(!report.soft_bindings.is_empty());
 }
+
+#[test]
+fn the_soft_binding_value_is_a_cbor_byte_string() {
+    use crate::hostile::support::{boxes, child, label};
+
+    let signed = sign_bytes(&media_dir().join("sample.png"), &SignOptions::default());
+    let store =
+        c2pa::jumbf_io::load_jumbf_from_stream("image/png", &mut std::io::Cursor::new(&signed))
+            .unwrap();
+    // store (c2pa) > manifest > assertion store > c2pa.soft-binding > cbor box.
+    let top = boxes(&store, 0..store.len())[0];
+    assert_eq!(label(&store, &top).as_deref(), Some("c2pa"));
+    let manifest = boxes(&store, top.payload())
+        .into_iter()
+        .find(|b| &b.kind == b"jumb")
+        .unwrap();
+    let assertions = child(&store, &manifest, "c2pa.assertions").unwrap();
+    let binding = child(&store, &assertions, "c2pa.soft-binding").unwrap();
+    let cbor = boxes(&store, binding.payload())
+        .into_iter()
+        .find(|b| &b.kind == b"cbor")
+        .unwrap();
+    let value: c2pa_cbor::Value = c2pa_cbor::from_slice(&store[cbor.payload()]).unwrap();
+    let c2pa_cbor::Value::Map(map) = value else {
+        panic!("the assertion is a CBOR map: {value:?}")
+    };
+    let get = |map: &std::collections::BTreeMap<c2pa_cbor::Value, c2pa_cbor::Value>, key: &str| {
+        map.get(&c2pa_cbor::Value::Text(key.into()))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        get(&map, "alg"),
+        c2pa_cbor::Value::Text("io.iscc.v0".into())
+    );
+    assert_eq!(
+        get(&map, "pad"),
+        c2pa_cbor::Value::Bytes(Vec::new()),
+        "pad is a byte string"
+    );
+    let c2pa_cbor::Value::Array(blocks) = get(&map, "blocks") else {
+        panic!("blocks is an array")
+    };
+    let c2pa_cbor::Value::Map(block) = &blocks[0] else {
+        panic!("a block is a map")
+    };
+    let c2pa_cbor::Value::Bytes(unit) = get(block, "value") else {
+        panic!("the value is a CBOR byte string (major type 2): {block:?}")
+    };
+    assert_eq!(unit.len(), 34);
+    assert_eq!(unit[..2], [0x21, 0x07], "a 256-bit ISCC Image-Code unit");
+    let report = untrusting().verify_bytes("s.png", None, &signed).unwrap();
+    assert_eq!(
+        report.soft_bindings[0].value_bytes().unwrap(),
+        unit,
+        "the report shows the same value"
+    );
+}

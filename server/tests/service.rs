@@ -380,8 +380,21 @@ fn the_deployment_settings_are_valid_and_agree() {
         "path: /healthz",
         "containerPort: 8080",
         "mountPath: /etc/hallmark/trust",
+        "name: HALLMARK_REPOSITORY",
+        "secretKeyRef: { name: hallmark-repository, key: url, optional: true }",
     ] {
         assert!(deployment.contains(needle), "{needle}");
     }
     assert_eq!(image.listen.port(), 8080);
+    // The repository's connection comes from a Secret the deployment names,
+    // never from the settings file.
+    assert_eq!(image.repository, None);
+    let secret = std::fs::read_to_string(deploy.join("k8s/repository-secret.yaml")).unwrap();
+    for needle in [
+        "kind: Secret",
+        "name: hallmark-repository",
+        "  url: \"postgres://",
+    ] {
+        assert!(secret.contains(needle), "{needle}");
+    }
 }

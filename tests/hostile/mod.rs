@@ -5,7 +5,7 @@
 
 mod attacks;
 mod mutation;
-mod support;
+pub(crate) mod support;
 
 #[global_allocator]
 static HEAP: support::CountingAllocator = support::CountingAllocator;

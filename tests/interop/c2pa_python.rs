@@ -29,6 +29,38 @@ fn c2pa_python_reads_every_format_hallmark_signs() {
         assert_eq!(read["signer"]["common_name"], "Example Creator", "{name}");
         // hallmark's own reading of the file has the same verdict and codes.
         let (ours, _) = hallmark_verify(&signed, None);
+        // Images carry their fingerprint; c2pa-python reads the same soft
+        // binding, its value a byte string (base64 in its JSON).
+        let theirs: Vec<(String, String)> = read["soft_bindings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["alg"].as_str().unwrap().to_owned(),
+                    b["value"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let mine: Vec<(String, String)> = ours["soft_bindings"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|b| {
+                        (
+                            b["alg"].as_str().unwrap().to_owned(),
+                            b["value"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(theirs, mine, "{name}: the soft bindings");
+        let fingerprinted = matches!(
+            name.rsplit('.').next(),
+            Some("jpg" | "png" | "webp" | "tif" | "gif")
+        );
+        assert_eq!(mine.len(), usize::from(fingerprinted), "{name}: {ours}");
         assert_agree(name, &ours, &python_read(&signed, None));
 
         let trusted = python_read(&signed, Some(&ca));

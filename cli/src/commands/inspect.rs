@@ -85,6 +85,18 @@ fn outline(file: &str, store: &Value) -> String {
             .flatten()
         {
             let _ = writeln!(out, "    assertion: {}", text(&assertion["label"]));
+            let label = assertion["label"].as_str().unwrap_or_default();
+            if label.starts_with(hallmark::soft_binding::LABEL) {
+                for binding in hallmark::soft_binding::from_assertion_values([&assertion["data"]]) {
+                    let code = binding.iscc.as_deref().unwrap_or(&binding.value);
+                    let _ = writeln!(
+                        out,
+                        "      fingerprint: {} ({})",
+                        sanitize(code),
+                        sanitize(&binding.alg)
+                    );
+                }
+            }
         }
         for ingredient in manifest
             .get("ingredients")

@@ -306,6 +306,19 @@ def training_mining(manifest):
     return None
 
 
+def soft_bindings(manifest):
+    """The c2pa.soft-binding assertions' blocks as c2pa-python reads them:
+    the algorithm and each block's value (base64 in the reader's JSON)."""
+    found = []
+    for assertion in manifest.get("assertions", []):
+        if base_label(assertion["label"]) != "c2pa.soft-binding":
+            continue
+        data = assertion.get("data") or {}
+        for block in data.get("blocks") or []:
+            found.append({"alg": data.get("alg"), "value": block.get("value")})
+    return found
+
+
 def claim_generator(manifest):
     # v2 claims carry only claim_generator_info; v1 claims a string.
     info = manifest.get("claim_generator_info") or []
@@ -365,6 +378,7 @@ def cmd_read(args):
         "active_manifest": label,
         "manifest_count": len(store.get("manifests", {})),
         "training_mining": training_mining(manifest),
+        "soft_bindings": soft_bindings(manifest),
         "title": manifest.get("title"),
         "claim_generator": claim_generator(manifest),
         "signer": {

@@ -372,3 +372,76 @@ fn a_stripped_copy_says_no_again_through_a_postgresql_repository() {
     });
     stripped_copies_find_their_manifests(&fresh_schema(&url));
 }
+
+/// The guide's recovery example, run as written (the service on a free
+/// port): every command between `recovery:start` and `recovery:end` exits
+/// as its comment says. `photo-from-social.jpg` is made from the signed
+/// photo the way a platform would, before the first command that names it.
+#[test]
+fn the_guide_recovery_example_runs_as_documented() {
+    let guide = std::fs::read_to_string(workspace().join("GUIDE.md")).unwrap();
+    let start = guide.find("<!-- recovery:start -->").unwrap();
+    let end = guide.find("<!-- recovery:end -->").unwrap();
+    let commands: Vec<&str> = guide[start..end]
+        .lines()
+        .filter(|l| l.starts_with("hallmark "))
+        .collect();
+    let [serve, rest @ ..] = commands.as_slice() else {
+        panic!("the guide's recovery example: {commands:?}");
+    };
+    assert!(rest.len() >= 4, "{commands:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path();
+    oracle(&["photos", work.to_str().unwrap(), "1"]);
+    std::fs::rename(work.join("astronaut.png"), work.join("photo.png")).unwrap();
+    let credentials = creator(work, "credentials", "Ada Lovelace");
+    let repository = serve
+        .split_whitespace()
+        .skip_while(|w| *w != "--repository")
+        .nth(1)
+        .unwrap()
+        .replace("sqlite:", &format!("sqlite:{}/", work.display()));
+    let server = Server::start(&repository);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_hallmark")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for command in rest {
+        if command.contains("photo-from-social.jpg") && !work.join("photo-from-social.jpg").exists() {
+            edit("png2jpeg", &work.join("photo-signed.png"), work, "photo-from-social.jpg");
+        }
+        let expected: i32 = command
+            .split("# exit ")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .map_or(0, |n| n.parse().unwrap());
+        let line = command.replace("http://127.0.0.1:8080", &server.base);
+        let output = Process::new("bash")
+            .arg("-c")
+            .arg(&line)
+            .current_dir(work)
+            .env("PATH", &path)
+            .env("HALLMARK_CREDENTIALS", &credentials)
+            .env("HALLMARK_PASSPHRASE", PASS)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "`{line}`\nstdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if line.contains("verify --recover") {
+            assert!(stdout.contains("Recovered from "), "{stdout}");
+            assert!(stdout.contains("AI training: not allowed"), "{stdout}");
+        }
+        if line.contains("policy --recover") {
+            assert!(stdout.contains("is not allowed (recovered from "), "{stdout}");
+        }
+    }
+}

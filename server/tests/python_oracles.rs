@@ -31,7 +31,14 @@ fn run_python(script: &str, args: &[&str]) -> String {
 #[test]
 fn the_document_is_valid_openapi_and_describes_real_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Running::start(config(&dir, 64 << 20), None);
+    let config = Config {
+        repository: Some(format!(
+            "sqlite:{}",
+            dir.path().join("repository.db").display()
+        )),
+        ..config(&dir, 64 << 20)
+    };
+    let server = Running::start(config, None);
     let (status, document) = get_text(&server.url("/openapi.json"));
     assert_eq!(status, 200);
     let spec: Value = serde_json::from_str(&document).unwrap();
@@ -42,8 +49,19 @@ fn the_document_is_valid_openapi_and_describes_real_answers() {
         "/healthz",
         "/readyz",
         "/metrics",
+        "/v1/matches/byBinding",
+        "/v1/matches/byContent",
+        "/v1/manifests",
+        "/v1/manifests/{manifestId}",
+        "/v1/services/supportedAlgorithms",
     ] {
         assert!(spec["paths"].get(path).is_some(), "{path} is documented");
+    }
+    for method in ["get", "post"] {
+        assert!(
+            spec["paths"]["/v1/matches/byBinding"].get(method).is_some(),
+            "{method} /v1/matches/byBinding is documented"
+        );
     }
     let spec_file = dir.path().join("openapi.json");
     std::fs::write(&spec_file, &document).unwrap();
@@ -56,10 +74,37 @@ fn the_document_is_valid_openapi_and_describes_real_answers() {
     );
     let (_, none) = post(&server.url("/v1/verify"), "image/png", &media("sample.png"));
     let (_, error) = post(&server.url("/v1/verify"), "text/plain", b"hello");
+    // The repository's answers: a publication, matches, the algorithms.
+    let (status, published) = post(
+        &server.url("/v1/manifests"),
+        "image/jpeg",
+        &signed("sample.jpg"),
+    );
+    assert_eq!(status, 201, "{published}");
+    let value = published["softBindings"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, matches) = post(
+        &server.url("/v1/matches/byBinding"),
+        "application/json",
+        serde_json::json!({"alg": "io.iscc.v0", "value": value})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(status, 200, "{matches}");
+    assert_eq!(matches["matches"][0]["manifestId"], published["manifestId"]);
+    assert_eq!(matches["matches"][0]["similarityScore"], 100);
+    let (status, algorithms) = get_text(&server.url("/v1/services/supportedAlgorithms"));
+    assert_eq!(status, 200);
+    let algorithms: Value = serde_json::from_str(&algorithms).unwrap();
     let answers = serde_json::json!([
         ["VerifyAnswer", trusted],
         ["VerifyAnswer", none],
         ["ErrorBody", error],
+        ["PublishAnswer", published],
+        ["MatchAnswer", matches],
+        ["SupportedAlgorithms", algorithms],
     ]);
     let answers_file = dir.path().join("answers.json");
     std::fs::write(&answers_file, answers.to_string()).unwrap();

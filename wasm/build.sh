@@ -63,9 +63,12 @@ build_module() {
 
 rm -rf "$PKG"
 # The core module verifies every format but PDF; the PDF module adds lopdf
-# and is fetched by js/hallmark_wasm.js only when a PDF is verified.
+# and is fetched by js/hallmark_wasm.js only when a PDF is verified; the
+# fingerprint module holds the library's image decoders (and none of the
+# verifier) and is fetched only when a file is fingerprinted.
 build_module hallmark_wasm_core
 build_module hallmark_wasm_pdf --features pdf
+build_module hallmark_wasm_fingerprint --features fingerprint-module
 mv "$PKG/hallmark_wasm_core_bg.wasm" "$PKG/hallmark_wasm_bg.wasm"
 mv "$PKG/hallmark_wasm_core_bg.wasm.d.ts" "$PKG/hallmark_wasm_bg.wasm.d.ts"
 cp js/hallmark_wasm.js js/hallmark_wasm.d.ts "$PKG/"
@@ -98,12 +101,15 @@ cat > "$PKG/package.json" <<JSON
     ".": { "types": "./hallmark_wasm.d.ts", "default": "./hallmark_wasm.js" },
     "./hallmark_wasm_bg.wasm": "./hallmark_wasm_bg.wasm",
     "./hallmark_wasm_pdf_bg.wasm": "./hallmark_wasm_pdf_bg.wasm",
+    "./hallmark_wasm_fingerprint_bg.wasm": "./hallmark_wasm_fingerprint_bg.wasm",
     "./package.json": "./package.json"
   },
   "files": [
     "hallmark_wasm.js", "hallmark_wasm.d.ts", "hallmark_wasm_bg.wasm", "hallmark_wasm_bg.wasm.d.ts",
     "hallmark_wasm_core.js", "hallmark_wasm_core.d.ts",
     "hallmark_wasm_pdf.js", "hallmark_wasm_pdf.d.ts", "hallmark_wasm_pdf_bg.wasm", "hallmark_wasm_pdf_bg.wasm.d.ts",
+    "hallmark_wasm_fingerprint.js", "hallmark_wasm_fingerprint.d.ts", "hallmark_wasm_fingerprint_bg.wasm",
+    "hallmark_wasm_fingerprint_bg.wasm.d.ts",
     "README.md"$EXTRA_FILES
   ],
   "sideEffects": false
@@ -118,13 +124,17 @@ PKG="$FINAL_PKG"
 if [ -d "$WASM_DIR/extension" ]; then
     rm -rf "$WASM_DIR/extension/pkg"
     mkdir -p "$WASM_DIR/extension/pkg"
-    cp "$PKG/hallmark_wasm.js" "$PKG/hallmark_wasm_core.js" "$PKG/hallmark_wasm_bg.wasm" "$WASM_DIR/extension/pkg/"
+    cp "$PKG/hallmark_wasm.js" "$PKG/hallmark_wasm_core.js" "$PKG/hallmark_wasm_bg.wasm" \
+        "$PKG/hallmark_wasm_fingerprint.js" "$PKG/hallmark_wasm_fingerprint_bg.wasm" "$WASM_DIR/extension/pkg/"
 fi
 
 mib() { awk -v n="$1" 'BEGIN { printf "%.2f", n / 1048576 }'; }
 PDF_RAW=$(stat -c %s "$PKG/hallmark_wasm_pdf_bg.wasm")
 PDF_GZ=$(gzip -9 -c "$PKG/hallmark_wasm_pdf_bg.wasm" | wc -c)
+FP_RAW=$(stat -c %s "$PKG/hallmark_wasm_fingerprint_bg.wasm")
+FP_GZ=$(gzip -9 -c "$PKG/hallmark_wasm_fingerprint_bg.wasm" | wc -c)
 RAW=$(stat -c %s "$PKG/hallmark_wasm_bg.wasm")
 GZ=$(gzip -9 -c "$PKG/hallmark_wasm_bg.wasm" | wc -c)
 echo "hallmark_wasm_pdf_bg.wasm (fetched only for PDFs): $PDF_RAW bytes raw, $PDF_GZ bytes gzip -9 ($(mib "$PDF_GZ") MiB)"
+echo "hallmark_wasm_fingerprint_bg.wasm (fetched only to fingerprint): $FP_RAW bytes raw, $FP_GZ bytes gzip -9 ($(mib "$FP_GZ") MiB)"
 echo "hallmark_wasm_bg.wasm: $RAW bytes raw, $GZ bytes gzip -9 ($(mib "$GZ") MiB; budget $(mib "$BUDGET") MiB: $([ "$GZ" -le "$BUDGET" ] && echo within || echo OVER))"

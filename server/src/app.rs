@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
 
+use crate::cors::ReadOnlyCors;
 use crate::error::ApiError;
 use crate::middleware::{observe, refuse_oversized};
 use crate::openapi::{docs, openapi_json};
@@ -17,22 +18,27 @@ use crate::routes::repository::{
 use crate::routes::verify::{verify_batch, verify_one};
 use crate::state::AppState;
 
-/// The service's routes.
-pub(crate) fn router(state: AppState) -> Router {
+/// The service's routes; the repository's read-only ones answer CORS for
+/// `cors_origins` (publishing never does).
+pub(crate) fn router(state: AppState, cors_origins: &[String]) -> Router {
     let limit = state.max_body_bytes;
+    let cors = ReadOnlyCors::new(cors_origins);
     Router::new()
         .route("/v1/verify", post(verify_one))
         .route("/v1/verify/batch", post(verify_batch))
         .route(
             "/v1/matches/byBinding",
-            get(matches_by_binding_query).post(matches_by_binding_body),
+            cors.apply(get(matches_by_binding_query).post(matches_by_binding_body)),
         )
-        .route("/v1/matches/byContent", post(matches_by_content))
+        .route(
+            "/v1/matches/byContent",
+            cors.apply(post(matches_by_content)),
+        )
         .route("/v1/manifests", post(publish))
-        .route("/v1/manifests/{manifest_id}", get(manifest))
+        .route("/v1/manifests/{manifest_id}", cors.apply(get(manifest)))
         .route(
             "/v1/services/supportedAlgorithms",
-            get(supported_algorithms),
+            cors.apply(get(supported_algorithms)),
         )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

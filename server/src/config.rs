@@ -25,6 +25,11 @@ pub struct Config {
     /// the Soft Binding Resolution API and publishing under `/v1`. `None`:
     /// the service only verifies.
     pub repository: Option<String>,
+    /// Origins of the web pages that may call the repository's read-only API
+    /// (`matches/*`, `manifests/{id}`, `services/*`) across origins (CORS):
+    /// `https://host[:port]` each, or `*` for any; none by default.
+    /// Publishing never answers CORS.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -36,6 +41,7 @@ impl Default for Config {
             max_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             request_timeout: 30,
             repository: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -99,6 +105,13 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "max-body-bytes must be at least 1".into(),
             ));
+        }
+        if let Some(why) = self
+            .cors_origins
+            .iter()
+            .find_map(|o| crate::cors::check_origin(o))
+        {
+            return Err(ConfigError::Invalid(why));
         }
         Ok(())
     }

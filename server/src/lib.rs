@@ -26,6 +26,7 @@
 
 mod app;
 mod config;
+mod cors;
 mod error;
 mod metrics;
 mod middleware;
@@ -74,6 +75,8 @@ pub enum StartError {
 /// A configured service, ready to serve.
 pub struct Service {
     state: AppState,
+    /// Origins allowed to call the read-only repository API across origins.
+    cors_origins: Vec<String>,
 }
 
 impl Service {
@@ -108,7 +111,10 @@ impl Service {
                 None => None,
             },
         };
-        Ok(Service { state })
+        Ok(Service {
+            state,
+            cors_origins: config.cors_origins.clone(),
+        })
     }
 
     /// The same service with a verification deadline finer than the
@@ -120,7 +126,7 @@ impl Service {
 
     /// The routes, for embedding in another server or for tests.
     pub fn router(&self) -> axum::Router {
-        app::router(self.state.clone())
+        app::router(self.state.clone(), &self.cors_origins)
     }
 
     /// Serve on `listener` until `shutdown` completes; then stop accepting,

@@ -11,5 +11,6 @@
 )]
 
 mod common;
+mod cors;
 mod python_oracles;
 mod service;

@@ -1,12 +1,14 @@
 // Types of hallmark-wasm: the report types of the generated core module, and
 // the functions of hallmark_wasm.js.
 import type {
-  Answer, InitInput, InitOutput, Kind, Report, SyncInitInput, VerifyOptions, Words,
+  Answer, Decision, Fingerprint, FingerprintOptions, InitInput, InitOutput, Kind, Recovered, RecoverFileOptions,
+  RecoverOptions, Report, SyncInitInput, VerifyOptions, Words,
 } from "./hallmark_wasm_core.js";
 
 export type {
-  Action, Answer, ErrorKind, HallmarkError, Ingredient, InitInput, InitOutput, Kind, Policy, PolicyEntry,
-  Report, Signer, State, Status, SyncInitInput, VerifyOptions, Words,
+  Action, Answer, Basis, Decision, ErrorKind, Fingerprint, FingerprintOptions, HallmarkError, Ingredient, InitInput,
+  InitOutput, Kind, Policy, PolicyEntry, Recovered, RecoverFileOptions, RecoverOptions, Report, Signer, SoftBinding,
+  State, Status, SyncInitInput, VerifyOptions, Words,
 } from "./hallmark_wasm_core.js";
 
 /**
@@ -34,10 +36,52 @@ export function formatOf(bytes: Uint8Array | ArrayBuffer, mimeType: string, opti
 export function mayUse(report: Report, kind: Kind): Answer;
 
 /**
+ * May the verified file be used for `kind`, and on what basis? `mayUse`'s
+ * answer, with what it rests on — the file's own credentials, a manifest a
+ * repository recovered (it can only restrict: its "allowed" answers
+ * `"unspecified"`), or nothing — and the library's words for why.
+ */
+export function decide(report: Report, kind: Kind): Decision;
+
+/**
  * The words hallmark uses for people, from the library: the words the CLI
  * prints. Show reports in these rather than in copies of your own.
  */
 export function words(): Words;
+
+/**
+ * The fingerprint of an image's bytes (JPEG, PNG, WebP, TIFF, GIF): its
+ * 256-bit ISCC Image-Code, the soft binding `io.iscc.v0`, computed by the
+ * library's code as `hallmark sign` records it. With the default decoder
+ * (`"wasm"`) the fingerprint module is fetched on first use and the result is
+ * exactly the CLI's. Rejects with a `HallmarkError`: `"bad_input"` for a file
+ * that gets no fingerprint or cannot be decoded, `"bad_request"` for a wrong
+ * option.
+ */
+export function fingerprint(
+  bytes: Uint8Array | ArrayBuffer, mimeType: string, options?: FingerprintOptions | null,
+): Promise<Fingerprint>;
+
+/**
+ * Look a fingerprint up in a manifest repository, as `hallmark verify --recover`
+ * does: `POST {repository}/v1/matches/byBinding`, then `GET
+ * {repository}/v1/manifests/{id}` for up to five candidates, each verified here
+ * (signature, certificate against `trustAnchors`, assertions; not the content
+ * hash, which a re-encoded copy cannot match) and kept only within 53 bits of
+ * the fingerprint. Resolves with the report's `recovered` object, or `null`
+ * when nothing matches; rejects with `"environment"` when the repository cannot
+ * be asked (a page needs the repository to allow its origin: CORS).
+ */
+export function recoverFingerprint(fingerprint: Fingerprint, options: RecoverOptions): Promise<Recovered | null>;
+
+/**
+ * `fingerprint` the file, then `recoverFingerprint`: the manifest a repository
+ * holds for a copy that lost its own, or `null`. Set it as the report's
+ * `recovered` and `mayUse` answers by the restrict-only rule.
+ */
+export function recover(
+  bytes: Uint8Array | ArrayBuffer, mimeType: string, options: RecoverFileOptions,
+): Promise<Recovered | null>;
 
 /** Run the engine's hashing code briefly; `init()` does this already. */
 export function warmUp(): void;
@@ -45,7 +89,7 @@ export function warmUp(): void;
 /**
  * Load the core module (by default `hallmark_wasm_bg.wasm` next to this file)
  * and warm it up. The PDF module is fetched from next to this file when a PDF
- * is first verified.
+ * is first verified, the fingerprint module when a file is first fingerprinted.
  */
 export default function init(
   input?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,

@@ -1,8 +1,21 @@
-// hallmark-wasm: verify Content Credentials and their "do not train" policy in the browser.
+// hallmark-wasm: verify Content Credentials and their "do not train" policy in the browser,
+// and find the credentials of a copy that lost them in a manifest repository.
 //
 // Most formats are verified by the core module (hallmark_wasm_bg.wasm). PDF
 // needs a parser most pages never use, so a second module that includes it
-// is fetched only when a PDF is verified.
+// is fetched only when a PDF is verified. Fingerprinting an image needs the
+// library's image decoders, which would not fit in the core's size budget: a
+// third module that holds only them (hallmark_wasm_fingerprint_bg.wasm) is
+// fetched the first time a file is fingerprinted. Its JavaScript is imported
+// statically, so that this works in a service worker too, where import() is
+// forbidden; only its WebAssembly is fetched on first use.
+//
+// fingerprint() and recover() are asynchronous: the image is decoded (by the
+// fingerprint module, or by the browser) and the repository is asked with
+// fetch(). Everything else — which files get a fingerprint, the URLs, what
+// each answer means, the check of every candidate manifest, which one wins —
+// is decided by the library inside the core module, so that the result is
+// what `hallmark verify --recover` says.
 //
 // A WebAssembly trap (a Rust panic, or running out of memory) leaves a module
 // instance in an unknown state. After one, the call that trapped rejects (or
@@ -16,13 +29,26 @@
 
 import initCore, {
   initSync as initSyncCore,
+  decide as decideCore,
   formatOf as formatOfCore,
   mayUse as mayUseCore,
   verify as verifyCore,
   words as wordsCore,
+  fingerprintPlan,
+  fingerprintPixels,
+  noBrowserDecoder,
+  undecodable,
+  recoverPlan,
+  recoveryRequest,
+  recoveryCandidates,
+  recoverFrom,
   warmUp,
   __wbg_reset_state as resetCore,
 } from "./hallmark_wasm_core.js";
+import initFingerprint, {
+  fingerprintBytes,
+  __wbg_reset_state as resetFingerprint,
+} from "./hallmark_wasm_fingerprint.js";
 
 export { warmUp };
 
@@ -60,6 +86,14 @@ export function initSync(module) {
 /** May the verified file be used for `kind`? The same rule as the library and the CLI. */
 export function mayUse(report, kind) {
   return guarded(resetCore, warmUp, () => mayUseCore(report, kind));
+}
+
+/**
+ * May the verified file be used for `kind`, and on what basis: its own
+ * credentials, a recovered manifest (which can only restrict), or nothing.
+ */
+export function decide(report, kind) {
+  return guarded(resetCore, warmUp, () => decideCore(report, kind));
 }
 
 /**
@@ -116,4 +150,153 @@ export async function verify(bytes, mimeType, options) {
   }
   const pdf = await loadPdf();
   return guarded(pdf.__wbg_reset_state, pdf.warmUp, () => pdf.verify(bytes, mimeType, options));
+}
+
+// ---------------------------------------------------------------- fingerprints
+
+// The fingerprint module, loaded once: concurrent fingerprints share this promise.
+let fingerprintReady;
+
+function loadFingerprint() {
+  fingerprintReady ??= initFingerprint({
+    module_or_path: new URL("./hallmark_wasm_fingerprint_bg.wasm", import.meta.url),
+  });
+  fingerprintReady.catch(() => {
+    fingerprintReady = undefined; // let a later call try again
+  });
+  return fingerprintReady;
+}
+
+/** The browser's decoding of an image: its RGBA pixels in display orientation. */
+async function browserPixels(bytes, plan) {
+  if (typeof createImageBitmap !== "function" || typeof OffscreenCanvas !== "function") {
+    throw noBrowserDecoder(plan.label);
+  }
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes], { type: plan.format }), {
+      imageOrientation: "from-image", // the EXIF orientation, as the library applies it
+      premultiplyAlpha: "none",
+      colorSpaceConversion: "none", // the file's own values, as the library reads them
+    });
+  } catch (error) {
+    throw undecodable(plan.label, error?.message ?? String(error));
+  }
+  try {
+    const { width, height } = bitmap;
+    const context = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
+    context.drawImage(bitmap, 0, 0);
+    return { width, height, data: context.getImageData(0, 0, width, height).data };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Fingerprint `bytes` as `plan` (from fingerprintPlan) says. */
+async function fingerprintBy(plan, bytes) {
+  if (plan.decoder === "browser") {
+    const { width, height, data } = await browserPixels(bytes, plan);
+    return guarded(resetCore, warmUp, () => fingerprintPixels(width, height, data, plan.label));
+  }
+  await loadFingerprint();
+  return guarded(resetFingerprint, () => {}, () => fingerprintBytes(bytes, plan.label));
+}
+
+/**
+ * The fingerprint of an image's bytes: its 256-bit ISCC Image-Code, as
+ * `{alg: "io.iscc.v0", value, iscc}`. Rejects for a file hallmark does not
+ * fingerprint (an SVG, a video…) and for one that cannot be decoded.
+ */
+export async function fingerprint(bytes, mimeType, options) {
+  const plan = guarded(resetCore, warmUp, () => fingerprintPlan(bytes, mimeType, options));
+  return fingerprintBy(plan, bytes);
+}
+
+// ---------------------------------------------------------------- recovery
+
+/** How long one request to a repository may take, as for the CLI. */
+const TIMEOUT_MS = 60_000;
+
+/**
+ * Ask a repository: `{status, body}` (the body read up to `limit` bytes),
+ * or `{error}` when there is no usable answer. What an answer means is the
+ * library's to say (recoveryCandidates, recoverFrom).
+ */
+async function ask(url, init, limit) {
+  let response;
+  try {
+    response = await fetch(url, {
+      ...init,
+      credentials: "omit", // no cookies: a lookup is anonymous
+      referrerPolicy: "no-referrer", // and does not say which page asked
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const why = error?.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : (error?.message ?? String(error));
+    return { error: `cannot ask it (${why}); a web page can ask only a repository that allows its origin (CORS)` };
+  }
+  const declared = Number(response.headers.get("content-length"));
+  const tooLarge = { error: `its answer is larger than ${limit} bytes` };
+  if (declared > limit) {
+    response.body?.cancel();
+    return tooLarge;
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        reader.cancel();
+        return tooLarge;
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    return { error: `cannot read its answer (${error?.message ?? error})` };
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { status: response.status, body };
+}
+
+/**
+ * Look a fingerprint up in a manifest repository (`options.repository`, its
+ * base URL) as `hallmark verify --recover` does: `POST /v1/matches/byBinding`,
+ * then `GET /v1/manifests/{id}` for each candidate, each checked here against
+ * `options.trustAnchors`. Resolves with the `recovered` object of the CLI's
+ * report, or null when nothing matches.
+ */
+export async function recoverFingerprint(fingerprint, options) {
+  const request = guarded(resetCore, warmUp, () => recoveryRequest(fingerprint, options));
+  const limit = request.maxAnswerBytes;
+  const matches = await ask(request.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: request.body,
+  }, limit);
+  const candidates = guarded(resetCore, warmUp, () => recoveryCandidates(request.repository, matches));
+  const manifests = await Promise.all(candidates.map(async ({ manifestId, url }) => ({
+    manifestId,
+    answer: await ask(url, { method: "GET" }, limit),
+  })));
+  return guarded(resetCore, warmUp, () => recoverFrom(fingerprint, matches, manifests, options));
+}
+
+/**
+ * Fingerprint a file and look it up (`recoverFingerprint`): the manifest a
+ * repository holds for it, or null. Options: `repository`, `trustAnchors`,
+ * and the fingerprint's `name` and `decoder`.
+ */
+export async function recover(bytes, mimeType, options) {
+  const plan = guarded(resetCore, warmUp, () => recoverPlan(bytes, mimeType, options));
+  const found = await fingerprintBy(plan.fingerprint, bytes);
+  return recoverFingerprint(found, plan.lookUp);
 }

@@ -30,6 +30,9 @@ pub(crate) fn settings(args: &ServeArgs) -> Result<Config, Failure> {
     if let Some(repository) = &args.repository {
         config.repository = Some(repository.clone());
     }
+    if !args.cors_origins.is_empty() {
+        config.cors_origins.clone_from(&args.cors_origins);
+    }
     config.check().map_err(|e| Failure::usage(e.to_string()))?;
     Ok(config)
 }

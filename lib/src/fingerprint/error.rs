@@ -54,6 +54,7 @@ pub enum FingerprintError {
 
     /// The decoder hit one of the [`DecodeLimits`](super::DecodeLimits) while decoding (e.g. an
     /// allocation above `max_alloc`), before or instead of the header check.
+    #[cfg(feature = "fingerprint")]
     #[error("{name}: refused, decoding exceeds a limit: {source}")]
     DecoderLimit {
         /// Name of the input, as given by the caller.
@@ -64,6 +65,7 @@ pub enum FingerprintError {
     },
 
     /// The decoder failed: corrupt or truncated data.
+    #[cfg(feature = "fingerprint")]
     #[error("{name}: cannot decode image: {source}")]
     Decode {
         /// Name of the input, as given by the caller.
@@ -130,18 +132,12 @@ impl From<FingerprintError> for crate::Error {
                 detail: without_name(&detail, &name),
                 file: name,
             },
-            FingerprintError::Empty { name, .. } | FingerprintError::Decode { name, .. } => {
-                Error::DamagedMedia {
-                    detail: without_name(&detail, &name),
-                    file: name,
-                    format: "image",
-                }
-            }
-            FingerprintError::TooLarge { name, .. }
-            | FingerprintError::DecoderLimit { name, .. } => Error::TooLarge {
-                detail: without_name(&detail, &name),
-                file: name,
-            },
+            FingerprintError::Empty { name, .. } => damaged(&detail, name),
+            #[cfg(feature = "fingerprint")]
+            FingerprintError::Decode { name, .. } => damaged(&detail, name),
+            FingerprintError::TooLarge { name, .. } => too_large(&detail, name),
+            #[cfg(feature = "fingerprint")]
+            FingerprintError::DecoderLimit { name, .. } => too_large(&detail, name),
             FingerprintError::BufferSize { .. } | FingerprintError::InvalidCode { .. } => {
                 Error::InvalidOption(detail)
             }
@@ -150,6 +146,23 @@ impl From<FingerprintError> for crate::Error {
                 file: name,
             },
         }
+    }
+}
+
+/// The library's error for an image that cannot be decoded.
+fn damaged(detail: &str, name: String) -> crate::Error {
+    crate::Error::DamagedMedia {
+        detail: without_name(detail, &name),
+        file: name,
+        format: "image",
+    }
+}
+
+/// The library's error for an image beyond the limits.
+fn too_large(detail: &str, name: String) -> crate::Error {
+    crate::Error::TooLarge {
+        detail: without_name(detail, &name),
+        file: name,
     }
 }
 

@@ -24,14 +24,22 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+//! With the feature `fingerprint-pixels` alone (no `image` decoders), only decoded pixels are
+//! fingerprinted ([`Fingerprint::of_rgba`], [`Fingerprint::of_normalized`]): what the browser
+//! package does with the browser's own image decoder. The feature `fingerprint` adds the
+//! decoders ([`Fingerprint::of_bytes`]).
+
+#[cfg(feature = "fingerprint")]
 mod decode;
 mod error;
 mod normalize;
+#[cfg(feature = "fingerprint")]
 mod orient;
 mod resample;
 
 use iscc_lib::codec;
 
+#[cfg(feature = "fingerprint")]
 pub use decode::{DEFAULT_MAX_ALLOC, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE, DecodeLimits};
 pub use error::FingerprintError;
 
@@ -60,6 +68,7 @@ impl Fingerprint {
     /// that are not a decodable image, [`FingerprintError::TooLarge`] beyond the limits (checked
     /// from the header, before decoding), [`FingerprintError::Empty`], and
     /// [`FingerprintError::Decode`] for corrupt data.
+    #[cfg(feature = "fingerprint")]
     pub fn of_bytes(name: &str, bytes: &[u8]) -> Result<Self, FingerprintError> {
         Self::of_bytes_with_limits(name, bytes, &DecodeLimits::default())
     }
@@ -68,6 +77,7 @@ impl Fingerprint {
     ///
     /// # Errors
     /// As [`Self::of_bytes`].
+    #[cfg(feature = "fingerprint")]
     pub fn of_bytes_with_limits(
         name: &str,
         bytes: &[u8],
@@ -250,6 +260,7 @@ pub fn parse_code64(code: &str) -> Result<u64, FingerprintError> {
 ///
 /// # Errors
 /// As [`Fingerprint::of_bytes`].
+#[cfg(feature = "fingerprint")]
 pub fn normalized_pixels(
     name: &str,
     bytes: &[u8],

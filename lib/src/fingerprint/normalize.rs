@@ -4,10 +4,14 @@
 //! 2. tolerant border trim (`image_trim_tolerant`);
 //! 3. `convert("L")`.
 
+#[cfg(feature = "fingerprint")]
 use image::DynamicImage;
+#[cfg(feature = "fingerprint")]
 use image::metadata::Orientation;
 
+#[cfg(feature = "fingerprint")]
 use super::error::FingerprintError;
+#[cfg(feature = "fingerprint")]
 use super::orient::Placement;
 
 /// Tolerance of iscc-sdk's `image_trim_tolerant` (per channel, 0-255).
@@ -58,11 +62,13 @@ pub(super) fn over_white(c: u8, a: u8) -> u8 {
 }
 
 /// Pillow's "I;16" to "RGB" conversion (`I16_RGB`): values above 255 become 255.
+#[cfg(feature = "fingerprint")]
 fn i16_to_u8(v: u16) -> u8 {
     u8::try_from(v).unwrap_or(u8::MAX)
 }
 
 /// Pillow's 16-bit unpackers ("RGB;16B", "RGBA;16B", "LA;16B") keep the most significant byte.
+#[cfg(feature = "fingerprint")]
 fn msb(v: u16) -> u8 {
     (v >> 8) as u8
 }
@@ -80,6 +86,7 @@ pub(super) fn luma(r: u8, g: u8, b: u8) -> u8 {
 /// * alpha that is only a PNG `tRNS` colour key of an L/RGB image (`ignore_alpha`): dropped;
 /// * 16-bit gray (Pillow "I;16"): values above 255 clip to 255;
 /// * other 16-bit layouts: most significant byte.
+#[cfg(feature = "fingerprint")]
 pub(super) fn flatten(
     name: &str,
     image: DynamicImage,
@@ -150,6 +157,7 @@ pub(super) fn flatten(
 
 /// Copies `channels`-sample pixels from `src` (stored orientation) into a new RGB image in
 /// display orientation, converting each pixel with `to_rgb`.
+#[cfg(feature = "fingerprint")]
 fn place_pixels<T: Copy>(
     place: Placement,
     src: &[T],

@@ -5,12 +5,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Match, Matches, Resolver, api_url, check_repository_url};
+use super::{
+    MAX_ANSWER_BYTES, Match, Resolver, api_url, binding_query, check_repository_url, manifest_url,
+    matches_url, parse_matches,
+};
 use crate::error::{Error, Result};
-
-/// The largest answer read from a repository: a manifest store is at most
-/// this big (the same bound as sidecar manifests).
-const MAX_ANSWER_BYTES: u64 = crate::verify::MAX_SIDECAR_BYTES;
 
 /// How long one request may take.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -31,24 +30,6 @@ pub struct Published {
     pub manifest_id: String,
     /// Whether it was new (`false`: the repository already held it).
     pub created: bool,
-}
-
-/// The body of `POST /v1/matches/byBinding`.
-#[derive(Serialize)]
-struct BindingQuery<'a> {
-    alg: &'a str,
-    value: String,
-}
-
-/// An error answer: `{"error": {"code", "message"}}`.
-#[derive(Deserialize)]
-struct ErrorAnswer {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    message: String,
 }
 
 impl HttpResolver {
@@ -106,26 +87,11 @@ impl HttpResolver {
     }
 
     fn unavailable(&self, detail: String) -> Error {
-        Error::RepositoryUnavailable {
-            repository: self.base.clone(),
-            detail,
-        }
+        super::unavailable(&self.base, detail)
     }
 
     fn refused(&self, file: &str, status: u16, body: &[u8]) -> Error {
-        let message = serde_json::from_slice::<ErrorAnswer>(body)
-            .map(|answer| answer.error.message)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned());
-        if (400..500).contains(&status) {
-            Error::RepositoryRefused {
-                file: file.to_owned(),
-                repository: self.base.clone(),
-                status,
-                message,
-            }
-        } else {
-            self.unavailable(format!("HTTP {status}: {message}"))
-        }
+        super::refused(&self.base, file, status, body)
     }
 }
 
@@ -140,34 +106,21 @@ impl Resolver for HttpResolver {
         value: &[u8],
         max_results: usize,
     ) -> Result<Vec<Match>> {
-        use base64::Engine;
-        let url = format!(
-            "{}?maxResults={max_results}",
-            api_url(&self.base, "/matches/byBinding")
-        );
-        let query = BindingQuery {
-            alg,
-            value: base64::engine::general_purpose::STANDARD.encode(value),
-        };
-        let body = serde_json::to_vec(&query)
-            .map_err(|e| self.unavailable(format!("cannot write the query: {e}")))?;
+        let url = matches_url(&self.base, max_results);
         let answer = self
             .agent
             .post(&url)
             .header("Content-Type", "application/json")
-            .send(&body[..]);
+            .send(binding_query(alg, value).as_bytes());
         let (status, body) = self.read(answer)?;
         match status {
-            200 => Ok(self.json::<Matches>(&body)?.matches),
+            200 => parse_matches(&self.base, &body),
             _ => Err(self.refused("the match query", status, &body)),
         }
     }
 
     fn manifest(&self, manifest_id: &str) -> Result<Vec<u8>> {
-        let url = api_url(
-            &self.base,
-            &format!("/manifests/{}", percent_encode(manifest_id)),
-        );
+        let url = manifest_url(&self.base, manifest_id);
         let (status, body) = self.read(self.agent.get(&url).call())?;
         match status {
             200 => Ok(body),
@@ -176,31 +129,9 @@ impl Resolver for HttpResolver {
     }
 }
 
-/// `text` with every byte outside the URL-safe set percent-encoded, for a
-/// path segment (a manifest id holds `:`).
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b':') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn manifest_ids_stay_one_path_segment() {
-        assert_eq!(
-            percent_encode("urn:c2pa:3fa85f64-5717/x y"),
-            "urn:c2pa:3fa85f64-5717%2Fx%20y"
-        );
-    }
 
     #[test]
     fn only_http_urls_are_repositories() {

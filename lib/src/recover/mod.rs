@@ -274,6 +274,92 @@ pub fn api_url(base: &str, path: &str) -> String {
     format!("{}{API_PREFIX}{path}", base.trim_end_matches('/'))
 }
 
+/// The URL of `POST /v1/matches/byBinding` asking for at most
+/// `max_results` candidates; its body is [`binding_query`].
+pub fn matches_url(base: &str, max_results: usize) -> String {
+    format!(
+        "{}?maxResults={max_results}",
+        api_url(base, "/matches/byBinding")
+    )
+}
+
+/// The JSON body of `POST /v1/matches/byBinding`: `{"alg", "value"}`, the
+/// value in base64.
+pub fn binding_query(alg: &str, value: &[u8]) -> String {
+    use base64::Engine;
+    let value = base64::engine::general_purpose::STANDARD.encode(value);
+    serde_json::json!({ "alg": alg, "value": value }).to_string()
+}
+
+/// The URL of `GET /v1/manifests/{manifestId}`: the id percent-encoded
+/// into one path segment.
+pub fn manifest_url(base: &str, manifest_id: &str) -> String {
+    api_url(base, &format!("/manifests/{}", percent_encode(manifest_id)))
+}
+
+/// The largest answer read from a repository: a manifest store is at most
+/// this big (the same bound as sidecar manifests).
+pub const MAX_ANSWER_BYTES: u64 = crate::verify::MAX_SIDECAR_BYTES;
+
+/// The candidates of a repository's answer to a match query (`200`, a
+/// JSON `{"matches": [...]}`).
+pub fn parse_matches(repository: &str, body: &[u8]) -> Result<Vec<Match>> {
+    serde_json::from_slice::<Matches>(body)
+        .map(|answer| answer.matches)
+        .map_err(|e| unavailable(repository, format!("not the API's answer: {e}")))
+}
+
+/// The error for a repository that cannot be reached or does not answer as
+/// the API says.
+pub fn unavailable(repository: &str, detail: String) -> Error {
+    Error::RepositoryUnavailable {
+        repository: repository.to_owned(),
+        detail,
+    }
+}
+
+/// The error for a repository's answer of HTTP `status` (not a success) to
+/// a request about `what` (a file, a manifest id, "the match query"): a
+/// refusal for a 4xx, with the repository's own message when its body is
+/// the API's error (`{"error": {"message"}}`); unavailable otherwise.
+pub fn refused(repository: &str, what: &str, status: u16, body: &[u8]) -> Error {
+    #[derive(Deserialize)]
+    struct ErrorAnswer {
+        error: ErrorDetail,
+    }
+    #[derive(Deserialize)]
+    struct ErrorDetail {
+        message: String,
+    }
+    let message = serde_json::from_slice::<ErrorAnswer>(body)
+        .map(|answer| answer.error.message)
+        .unwrap_or_else(|_| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned());
+    if (400..500).contains(&status) {
+        Error::RepositoryRefused {
+            file: what.to_owned(),
+            repository: repository.to_owned(),
+            status,
+            message,
+        }
+    } else {
+        unavailable(repository, format!("HTTP {status}: {message}"))
+    }
+}
+
+/// `text` with every byte outside the URL-safe set percent-encoded, for a
+/// path segment (a manifest id holds `:`).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Refuse a repository URL that is not `http://` or `https://`.
 pub fn check_repository_url(url: &str) -> Result<()> {
     let lower = url.to_ascii_lowercase();
@@ -309,6 +395,43 @@ mod tests {
         assert!(check_repository_url("https://repo.example").is_ok());
         assert!(check_repository_url("ftp://repo.example").is_err());
         assert!(check_repository_url("http://").is_err());
+    }
+
+    #[test]
+    fn manifest_ids_stay_one_path_segment() {
+        assert_eq!(
+            percent_encode("urn:c2pa:3fa85f64-5717/x y"),
+            "urn:c2pa:3fa85f64-5717%2Fx%20y"
+        );
+        assert_eq!(
+            manifest_url("http://h/", "urn:c2pa:a b"),
+            "http://h/v1/manifests/urn:c2pa:a%20b"
+        );
+        assert_eq!(
+            matches_url("http://h", 5),
+            "http://h/v1/matches/byBinding?maxResults=5"
+        );
+    }
+
+    #[test]
+    fn answers_become_errors_of_the_right_kind() {
+        let body = br#"{"error": {"code": "bad_value", "message": "not base64"}}"#;
+        let error = refused("http://h", "the match query", 400, body);
+        assert_eq!(error.kind(), crate::ErrorKind::BadInput);
+        assert!(error.to_string().contains("not base64"), "{error}");
+        let error = refused("http://h", "the match query", 503, b"busy");
+        assert_eq!(error.kind(), crate::ErrorKind::Environment);
+        assert!(parse_matches("http://h", b"[]").is_err());
+        let matches = parse_matches(
+            "http://h",
+            br#"{"matches": [{"manifestId": "urn:c2pa:x", "similarityScore": 99}]}"#,
+        )
+        .unwrap();
+        assert_eq!(matches[0].manifest_id, "urn:c2pa:x");
+        assert_eq!(
+            binding_query("io.iscc.v0", &[0, 1]),
+            r#"{"alg":"io.iscc.v0","value":"AAE="}"#
+        );
     }
 
     #[test]

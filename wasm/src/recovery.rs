@@ -1,0 +1,326 @@
+//! Recovery in the browser: the library's `recover` flow with the browser's
+//! `fetch` as transport. The package's JavaScript (`recoverFingerprint` in
+//! `js/hallmark_wasm.js`) asks these functions what to fetch, fetches it,
+//! and hands the answers back; every decision — the URLs, what an answer
+//! means, which candidates count, the checks of each manifest, the best
+//! one — is the library's, made here, so that the result is the `recovered`
+//! object `hallmark verify --recover` puts in its report.
+
+use hallmark::fingerprint::Fingerprint;
+use hallmark::recover::{
+    self, MAX_ANSWER_BYTES, MAX_CANDIDATES, Match, Resolver, binding_query, check_repository_url,
+    manifest_url, matches_url, parse_matches,
+};
+use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
+use hallmark::{Error, TrustAnchors, Verifier};
+use js_sys::{Object, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::fingerprint::{FINGERPRINT_KEYS, FingerprintOptions, plan};
+use crate::js::{Thrown, field, kind_of, misuse, options_object, to_js};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The `options` argument of `recoverFingerprint`, typed for TypeScript.
+    #[wasm_bindgen(typescript_type = "RecoverOptions")]
+    pub type RecoverOptionsArg;
+
+    /// The `options` argument of `recover`, typed for TypeScript.
+    #[wasm_bindgen(typescript_type = "RecoverFileOptions")]
+    pub type RecoverFileOptionsArg;
+}
+
+/// The option keys of a lookup.
+const LOOKUP_KEYS: [&str; 2] = ["repository", "trustAnchors"];
+
+/// What a lookup needs: the repository and the trust anchors its manifests
+/// are checked against.
+struct Lookup {
+    /// The repository's base URL, without a trailing slash (as reports name it).
+    repository: String,
+    /// PEM texts of the CA certificates the caller trusts.
+    trust_anchors: Vec<String>,
+}
+
+impl Lookup {
+    /// Read `repository` and `trustAnchors` from an options object whose keys
+    /// were checked; the URL and the anchors are checked too, so that a bad
+    /// one fails before anything is fetched.
+    fn from_object(object: Option<&Object>) -> Result<Self, Thrown> {
+        let repository: Option<String> = match object {
+            Some(object) => field(
+                object,
+                "repository",
+                "a string (an http:// or https:// URL)",
+            )?,
+            None => None,
+        };
+        let Some(repository) = repository else {
+            return Err(misuse(
+                "options.repository is required: the base URL of a manifest repository \
+                 (e.g. \"https://repository.example\")",
+            ));
+        };
+        check_repository_url(&repository)?;
+        let trust_anchors: Vec<String> = match object {
+            Some(object) => {
+                field(object, "trustAnchors", "an array of PEM strings")?.unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        let lookup = Lookup {
+            repository: repository.trim_end_matches('/').to_owned(),
+            trust_anchors,
+        };
+        lookup.verifier()?;
+        Ok(lookup)
+    }
+
+    /// The verifier the candidates are checked with.
+    fn verifier(&self) -> Result<Verifier, Thrown> {
+        let mut anchors = TrustAnchors::none();
+        for (i, pem) in self.trust_anchors.iter().enumerate() {
+            anchors.add_pem(&format!("trust anchor {}", i + 1), pem)?;
+        }
+        Ok(Verifier::new(&anchors)?)
+    }
+}
+
+/// What the package fetches first: the match query.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Request {
+    /// The repository, as reports name it.
+    repository: String,
+    /// `POST` here…
+    url: String,
+    /// …this JSON body.
+    body: String,
+    /// The largest answer read (a bigger one is refused).
+    max_answer_bytes: u64,
+}
+
+/// Check a lookup and say what to ask first: the match query for this
+/// fingerprint (`POST /v1/matches/byBinding?maxResults=5`, as the CLI
+/// asks). Throws for bad options, a repository that is no http(s) URL, a
+/// trust anchor that cannot be used, or a fingerprint that is not one.
+#[wasm_bindgen(js_name = recoveryRequest)]
+pub fn recovery_request(
+    #[wasm_bindgen(unchecked_param_type = "Fingerprint")] fingerprint: JsValue,
+    options: Option<RecoverOptionsArg>,
+) -> Result<JsValue, Thrown> {
+    let body256 = body_of(&fingerprint)?;
+    let object = options_object(
+        options.map(JsValue::from),
+        &LOOKUP_KEYS,
+        "{ repository: \"https://repository.example\", trustAnchors: [pem] }",
+    )?;
+    let lookup = Lookup::from_object(object.as_ref())?;
+    to_js(&Request {
+        url: matches_url(&lookup.repository, MAX_CANDIDATES),
+        body: binding_query(ISCC_ALGORITHM, &recover::query_value(&body256)),
+        repository: lookup.repository,
+        max_answer_bytes: MAX_ANSWER_BYTES,
+    })
+}
+
+/// The lookup's options, as `recoverFingerprint` takes them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LookUpOptions {
+    repository: String,
+    trust_anchors: Vec<String>,
+}
+
+/// Check a `recover` call and split its options: `{fingerprint, lookUp}`, the fingerprint's plan
+/// (as `fingerprintPlan` gives it) and the lookup's options. Throws before
+/// anything is decoded or fetched when an option, the repository, a trust
+/// anchor or the file's format is wrong.
+#[wasm_bindgen(js_name = recoverPlan)]
+pub fn recover_plan(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    #[wasm_bindgen(js_name = mimeType)] mime_type: String,
+    options: Option<RecoverFileOptionsArg>,
+) -> Result<JsValue, Thrown> {
+    let mut keys = LOOKUP_KEYS.to_vec();
+    keys.extend(FINGERPRINT_KEYS);
+    let object = options_object(
+        options.map(JsValue::from),
+        &keys,
+        "{ repository: \"https://repository.example\", trustAnchors: [pem], name: \"photo.jpg\" }",
+    )?;
+    let lookup = Lookup::from_object(object.as_ref())?;
+    let fingerprint = match &object {
+        Some(object) => FingerprintOptions::from_object(object)?,
+        None => FingerprintOptions::default(),
+    };
+    let fingerprint = plan(&bytes, &mime_type, fingerprint)?;
+    let look_up = to_js(&LookUpOptions {
+        repository: lookup.repository,
+        trust_anchors: lookup.trust_anchors,
+    })?;
+    let both = Object::new();
+    // Setting a property of a fresh, ordinary object cannot fail.
+    let _ = Reflect::set(&both, &JsValue::from_str("fingerprint"), &fingerprint);
+    let _ = Reflect::set(&both, &JsValue::from_str("lookUp"), &look_up);
+    Ok(both.into())
+}
+
+/// One candidate the package is to fetch: `GET url`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Candidate {
+    manifest_id: String,
+    url: String,
+}
+
+/// The candidates of the repository's answer to the match query that the
+/// library's `recover` checks: those the repository holds itself, at most
+/// five, in its order. `answer` is what the package got: `{status, body}`,
+/// or `{error}` when there was no answer. Throws what the CLI would say of
+/// a refusal, an error or an answer that is not the API's.
+#[wasm_bindgen(js_name = recoveryCandidates, unchecked_return_type = "{manifestId: string, url: string}[]")]
+pub fn recovery_candidates(repository: String, answer: JsValue) -> Result<JsValue, Thrown> {
+    let matches = matches_of(&repository, &answer)?;
+    let candidates: Vec<Candidate> = wanted(&matches)
+        .map(|m| Candidate {
+            url: manifest_url(&repository, &m.manifest_id),
+            manifest_id: m.manifest_id.clone(),
+        })
+        .collect();
+    to_js(&candidates)
+}
+
+/// The candidates `recover` fetches: no `endpoint` (held by another
+/// repository: not followed), at most [`MAX_CANDIDATES`].
+fn wanted(matches: &[Match]) -> impl Iterator<Item = &Match> {
+    matches
+        .iter()
+        .take(MAX_CANDIDATES)
+        .filter(|m| m.endpoint.is_none())
+}
+
+/// The library's `recover` over what the package fetched: the answer to
+/// the match query and, for each candidate `recoveryCandidates` named,
+/// `{manifestId, answer}`. The `recovered` object of the CLI's report, or
+/// `null` when nothing matches.
+#[wasm_bindgen(js_name = recoverFrom, unchecked_return_type = "Recovered | null")]
+pub fn recover_from(
+    #[wasm_bindgen(unchecked_param_type = "Fingerprint")] fingerprint: JsValue,
+    matches: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{manifestId: string, answer: object}[]")]
+    manifests: JsValue,
+    options: Option<RecoverOptionsArg>,
+) -> Result<JsValue, Thrown> {
+    let body256 = body_of(&fingerprint)?;
+    let object = options_object(options.map(JsValue::from), &LOOKUP_KEYS, "")?;
+    let lookup = Lookup::from_object(object.as_ref())?;
+    let verifier = lookup.verifier()?;
+    let mut stores = Vec::new();
+    for item in js_sys::Array::from(&manifests).iter() {
+        let id = Reflect::get(&item, &JsValue::from_str("manifestId"))
+            .ok()
+            .and_then(|id| id.as_string())
+            .ok_or_else(|| misuse("each manifest needs its manifestId"))?;
+        let answer =
+            Reflect::get(&item, &JsValue::from_str("answer")).unwrap_or(JsValue::UNDEFINED);
+        stores.push((id, answer));
+    }
+    let resolver = Fetched {
+        matches: matches_of(&lookup.repository, &matches)?,
+        repository: lookup.repository,
+        stores,
+    };
+    let recovered = recover::recover(&verifier, &resolver, &body256)?;
+    match recovered {
+        Some(recovered) => to_js(&recovered),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// A repository as far as the package has fetched it.
+struct Fetched {
+    repository: String,
+    matches: Vec<Match>,
+    /// Each candidate's id and the answer to its `GET`.
+    stores: Vec<(String, JsValue)>,
+}
+
+impl Resolver for Fetched {
+    fn repository(&self) -> &str {
+        &self.repository
+    }
+
+    fn matches_by_binding(
+        &self,
+        _alg: &str,
+        _value: &[u8],
+        _max_results: usize,
+    ) -> hallmark::Result<Vec<Match>> {
+        Ok(self.matches.clone())
+    }
+
+    fn manifest(&self, manifest_id: &str) -> hallmark::Result<Vec<u8>> {
+        let answer = self
+            .stores
+            .iter()
+            .find(|(id, _)| id == manifest_id)
+            .map(|(_, answer)| answer)
+            .ok_or_else(|| {
+                recover::unavailable(&self.repository, format!("{manifest_id} was not fetched"))
+            })?;
+        body_of_answer(&self.repository, manifest_id, answer)
+    }
+}
+
+/// The candidates of a match query's answer.
+fn matches_of(repository: &str, answer: &JsValue) -> Result<Vec<Match>, Thrown> {
+    let body = body_of_answer(repository, "the match query", answer)?;
+    Ok(parse_matches(repository, &body)?)
+}
+
+/// The body of a `200` answer about `what`; the library's error for any
+/// other (`{status, body}`) and for none (`{error}`: the request failed, or
+/// the answer was too large).
+fn body_of_answer(repository: &str, what: &str, answer: &JsValue) -> hallmark::Result<Vec<u8>> {
+    let get = |key: &str| Reflect::get(answer, &JsValue::from_str(key)).unwrap_or_default();
+    if let Some(error) = get("error").as_string() {
+        return Err(recover::unavailable(repository, error));
+    }
+    let body = get("body")
+        .dyn_into::<Uint8Array>()
+        .map(|body| body.to_vec())
+        .unwrap_or_default();
+    let status = get("status")
+        .as_f64()
+        .filter(|status| (100.0..=599.0).contains(status) && status.fract() == 0.0)
+        .map(|status| status as u16);
+    match status {
+        Some(200) => Ok(body),
+        Some(status) => Err(recover::refused(repository, what, status, &body)),
+        None => Err(recover::unavailable(repository, "no answer".into())),
+    }
+}
+
+/// The 256-bit body of a fingerprint as `fingerprint()` gives it.
+fn body_of(fingerprint: &JsValue) -> Result<[u8; 32], Thrown> {
+    let wrong = |why: &str| {
+        misuse(&format!(
+            "not a fingerprint ({why}): give what fingerprint() returns, \
+             {{alg: \"io.iscc.v0\", value, iscc}}"
+        ))
+    };
+    let binding: SoftBinding = serde_wasm_bindgen::from_value(fingerprint.clone())
+        .map_err(|_| wrong(&kind_of(fingerprint)))?;
+    if binding.alg != ISCC_ALGORITHM {
+        return Err(wrong(&format!("its alg is {:?}", binding.alg)));
+    }
+    let unit = binding
+        .value_bytes()
+        .ok_or_else(|| wrong("its value is not base64"))?;
+    Fingerprint::from_unit_bytes(&unit)
+        .map(|fingerprint| fingerprint.body256())
+        .map_err(|e| wrong(&Error::from(e).to_string()))
+}

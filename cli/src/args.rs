@@ -126,6 +126,23 @@ read, was refused by the repository, or the repository could not be reached;
 64 usage error.")]
     Publish(PublishArgs),
 
+    /// Print the HTTP headers a web server should send with signed files
+    /// (X-Robots-Tag: noai, noimageai; TDMRep), from their intact credentials.
+    #[command(after_help = "\
+Only intact credentials say anything: a file without them, or with broken ones,
+gets no headers. Not allowed (or only on terms) for AI training or generative AI
+training: X-Robots-Tag: noai, noimageai. Any use not allowed or only on terms:
+tdm-reservation: 1 (and tdm-policy: URL when the terms are an https address).
+Everything allowed: tdm-reservation: 0.
+
+Examples:
+  hallmark headers artwork-signed.jpg
+  hallmark headers --recursive portfolio-signed --nginx --prefix /art > hallmark-headers.conf
+
+Exit status: as `hallmark verify`: 0 all valid or trusted, 1 any invalid, 2 any
+without credentials, 3 any unreadable, 64 usage error.")]
+    Headers(HeadersArgs),
+
     /// Run the verification service: POST a file, get its report as JSON.
     #[command(after_help = "\
 Endpoints: POST /v1/verify (the body is the file; Content-Type its media type, or
@@ -238,12 +255,41 @@ pub(crate) struct SignArgs {
     /// assertion that lets a repository find the manifest of a stripped copy).
     #[arg(long)]
     pub no_soft_binding: bool,
+    /// Do not mirror the policy into the file's IPTC metadata (XMP
+    /// plus:DataMining), which tools that do not read C2PA see.
+    #[arg(long)]
+    pub no_iptc: bool,
     /// After signing, publish each manifest to the manifest repository at this
     /// base URL (a `hallmark serve --repository` service, API under /v1).
     #[arg(long, value_name = "URL", conflicts_with = "no_soft_binding")]
     pub publish: Option<String>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+/// `hallmark headers`.
+#[derive(Debug, Args)]
+pub(crate) struct HeadersArgs {
+    /// Signed files, or folders with --recursive.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Walk folders given as PATH.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// Print an nginx snippet (maps from URI to header values, and the
+    /// add_header lines) instead of each file's headers.
+    #[arg(long, conflicts_with = "json")]
+    pub nginx: bool,
+    /// Print one JSON line per file.
+    #[arg(long)]
+    pub json: bool,
+    /// The URI path the files are served under (with --nginx and --json): a
+    /// file PATH/a/b.jpg found under PATH is PREFIX/a/b.jpg.
+    #[arg(long, value_name = "PREFIX", default_value = "/")]
+    pub prefix: String,
+    /// A PEM file of CA certificates you trust (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
 }
 
 /// `hallmark publish`.
@@ -391,6 +437,11 @@ pub(crate) struct ServeArgs {
         hide_env_values = true
     )]
     pub repository: Option<String>,
+    /// Let web pages from ORIGIN (https://host[:port], or * for any) call the
+    /// repository's read-only API across origins (CORS): matches, manifests and
+    /// supported algorithms, never publishing (repeatable; none by default).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
     /// Read settings from this TOML file (flags override it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

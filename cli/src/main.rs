@@ -70,6 +70,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Policy(args) => commands::policy::run(args, cli.color),
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Publish(args) => commands::publish::run(args).map(ExitStatus::code),
+        Command::Headers(args) => commands::headers::run(args).map(ExitStatus::code),
         #[cfg(feature = "serve")]
         Command::Serve(args) => done(commands::serve::run(args)),
         Command::Completions(args) => {

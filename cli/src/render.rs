@@ -100,7 +100,7 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
         State::Invalid => style.paint(RED, words),
         State::None => {
             let _ = writeln!(out, "  {words}");
-            recovered_block(&mut out, report, style);
+            outside_credentials(&mut out, report, style);
             return out;
         }
     };
@@ -160,7 +160,7 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
     }
     if report.policy_label.is_none() {
         let _ = writeln!(out, "  {NO_POLICY}");
-        recovered_block(&mut out, report, style);
+        outside_credentials(&mut out, report, style);
         return out;
     }
     let indent = if report.state == State::Invalid {
@@ -180,13 +180,20 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
         };
         let _ = writeln!(out, "{indent}{}: {shown}", kind.describe());
     }
-    recovered_block(&mut out, report, style);
+    outside_credentials(&mut out, report, style);
     out
 }
 
+/// What the file's credentials do not say themselves: a recovered manifest,
+/// unsigned metadata, and the restrictions they make.
+fn outside_credentials(out: &mut String, report: &Report, style: Style) {
+    recovered_block(out, report, style);
+    unsigned_block(out, report, style);
+    restricted_answers(out, report, style);
+}
+
 /// The manifest a repository recovered for the file, if any: where from, how
-/// near, its own verdict and signer, and what it makes of each kind of use
-/// (it can only restrict).
+/// near, its own verdict and signer.
 fn recovered_block(out: &mut String, report: &Report, style: Style) {
     let Some(recovered) = &report.recovered else {
         return;
@@ -212,15 +219,75 @@ fn recovered_block(out: &mut String, report: &Report, style: Style) {
             .unwrap_or_else(|| UNNAMED_SIGNER.into());
         let _ = writeln!(out, "    Signed by {name}");
     }
-    if !recovered.state.is_intact() {
+}
+
+/// The unsigned statements of the file's metadata (IPTC in its XMP, TDMRep),
+/// and for intact credentials whether they agree with the signed policy.
+fn unsigned_block(out: &mut String, report: &Report, style: Style) {
+    let Some(unsigned) = &report.unsigned else {
+        return;
+    };
+    let mut said = Vec::new();
+    if let Some(value) = &unsigned.data_mining {
+        said.push(format!(
+            "plus:DataMining {}",
+            sanitize(value.rsplit('/').next().unwrap_or(value))
+        ));
+    }
+    if let Some(reservation) = &unsigned.tdm_reservation {
+        said.push(format!("tdm:reservation {}", sanitize(reservation)));
+    }
+    let _ = writeln!(
+        out,
+        "  Unsigned metadata (XMP): {} {}",
+        said.join(" · "),
+        style.paint(DIM, "(anyone could have written it: it can only restrict)")
+    );
+    match unsigned.agrees_with_signed {
+        Some(true) => {
+            let _ = writeln!(out, "    agrees with the signed policy");
+        }
+        Some(false) => {
+            let _ = writeln!(
+                out,
+                "    {}",
+                style.paint(YELLOW, "disagrees with the signed policy, which applies")
+            );
+        }
+        None => {}
+    }
+}
+
+/// For a file without intact credentials of its own, what a recovered
+/// manifest and unsigned metadata make of each kind of use: restrictions only.
+fn restricted_answers(out: &mut String, report: &Report, style: Style) {
+    let recovered = report
+        .recovered
+        .as_ref()
+        .is_some_and(|r| r.state.is_intact());
+    if report.state.is_intact() || !(recovered || report.unsigned.is_some()) {
         return;
     }
+    let _ = writeln!(
+        out,
+        "  Without credentials of its own, only restrictions count:"
+    );
     for kind in Kind::ALL {
         let (answer, basis) = report.decide(kind);
         let words = match basis {
-            Basis::Recovered => recovered.policy.get(kind).describe(),
-            Basis::RecoveredAllowanceIgnored => format!(
-                "{} (recovered, so not taken: only the file's own credentials can allow)",
+            Basis::Recovered | Basis::Unsigned => {
+                let source = if basis == Basis::Recovered {
+                    "recovered"
+                } else {
+                    "unsigned metadata"
+                };
+                format!(
+                    "{} ({source})",
+                    report.policy_for(basis).get(kind).describe()
+                )
+            }
+            Basis::RecoveredAllowanceIgnored | Basis::UnsignedAllowanceIgnored => format!(
+                "{} (said to be allowed, which only the file's own credentials can say)",
                 Answer::Unspecified.describe()
             ),
             Basis::Credentials | Basis::Nothing => answer.describe().to_owned(),

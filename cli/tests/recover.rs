@@ -410,8 +410,14 @@ fn the_guide_recovery_example_runs_as_documented() {
         std::env::var("PATH").unwrap_or_default()
     );
     for command in rest {
-        if command.contains("photo-from-social.jpg") && !work.join("photo-from-social.jpg").exists() {
-            edit("png2jpeg", &work.join("photo-signed.png"), work, "photo-from-social.jpg");
+        if command.contains("photo-from-social.jpg") && !work.join("photo-from-social.jpg").exists()
+        {
+            edit(
+                "png2jpeg",
+                &work.join("photo-signed.png"),
+                work,
+                "photo-from-social.jpg",
+            );
         }
         let expected: i32 = command
             .split("# exit ")
@@ -441,7 +447,10 @@ fn the_guide_recovery_example_runs_as_documented() {
             assert!(stdout.contains("AI training: not allowed"), "{stdout}");
         }
         if line.contains("policy --recover") {
-            assert!(stdout.contains("is not allowed (recovered from "), "{stdout}");
+            assert!(
+                stdout.contains("is not allowed (recovered from "),
+                "{stdout}"
+            );
         }
     }
 }

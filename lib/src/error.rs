@@ -222,6 +222,18 @@ pub enum Error {
         message: String,
     },
 
+    /// The creator's choice cannot be written into the file's IPTC metadata
+    /// (XMP) safely; signing without the IPTC mirror is the way out.
+    #[error(
+        "{file}: cannot write the IPTC mirror of the policy: {detail}; sign with --no-iptc to leave it out"
+    )]
+    IptcNotWritable {
+        /// The file concerned.
+        file: String,
+        /// Why, in words.
+        detail: String,
+    },
+
     /// A manifest repository will not publish this file's manifest.
     #[error("{file}: cannot be published: {reason}")]
     NotPublishable {
@@ -337,7 +349,8 @@ impl Error {
             | Error::CredentialsExist { .. }
             | Error::FolderNotEmpty { .. }
             | Error::InvalidOption(_)
-            | Error::PublishedDifferently { .. } => ErrorKind::BadRequest,
+            | Error::PublishedDifferently { .. }
+            | Error::IptcNotWritable { .. } => ErrorKind::BadRequest,
             Error::WrongPassphrase { .. }
             | Error::BadKey { .. }
             | Error::BadCertificate { .. }

@@ -203,6 +203,37 @@ impl MediaFormat {
         }
     }
 
+    /// Why hallmark writes no IPTC mirror of the policy (XMP
+    /// `plus:DataMining`) into this format, if it writes none.
+    pub fn iptc_refusal(self) -> Option<&'static str> {
+        match self {
+            MediaFormat::Jpeg
+            | MediaFormat::Png
+            | MediaFormat::WebP
+            | MediaFormat::Tiff
+            | MediaFormat::Dng
+            | MediaFormat::Gif
+            | MediaFormat::Svg
+            | MediaFormat::Mp4
+            | MediaFormat::Mov
+            | MediaFormat::M4a => None,
+            MediaFormat::Heif | MediaFormat::Avif => Some(
+                "XMP in HEIF and AVIF is an item located by offsets in the meta box; rewriting it safely is not implemented",
+            ),
+            MediaFormat::JpegXl => Some("XMP in JPEG XL is a box hallmark does not write yet"),
+            MediaFormat::Wav | MediaFormat::Avi => {
+                Some("XMP in RIFF (the _PMX chunk) is not written: no reference tool can check it")
+            }
+            MediaFormat::Mp3 => {
+                Some("XMP in MP3 lives in an ID3v2 frame hallmark does not rewrite")
+            }
+            MediaFormat::Flac => Some("FLAC has no standard place for XMP"),
+            MediaFormat::Aiff | MediaFormat::Pdf => {
+                Some("hallmark does not write into this format")
+            }
+        }
+    }
+
     /// The format a file-name extension names (case-insensitive), if any.
     pub fn from_extension(extension: &str) -> Option<MediaFormat> {
         let extension = extension.to_ascii_lowercase();

@@ -60,8 +60,8 @@
 pub mod credentials;
 mod engine;
 pub mod error;
-#[cfg(feature = "fingerprint")]
-#[cfg_attr(docsrs, doc(cfg(feature = "fingerprint")))]
+#[cfg(feature = "fingerprint-pixels")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fingerprint-pixels")))]
 pub mod fingerprint;
 pub mod format;
 mod guard;
@@ -80,7 +80,9 @@ pub mod repository;
 pub mod sign;
 pub mod soft_binding;
 pub mod verify;
+pub mod web;
 pub mod words;
+pub mod xmp;
 
 pub use error::{Error, ErrorKind, Result};
 pub use format::MediaFormat;

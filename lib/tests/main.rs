@@ -19,6 +19,7 @@ mod properties;
 mod repository;
 mod sign_verify;
 mod tamper;
+mod xmp;
 
 #[path = "../../tests/hostile/mod.rs"]
 mod hostile;

@@ -227,6 +227,7 @@ fn options_are_recorded() {
         source_type: "digitalCapture".parse().unwrap(),
         policy: TrainingPolicy::default(),
         soft_binding: true,
+        iptc: true,
     };
     options.policy.set(Kind::AiTraining, Use::NotAllowed).set(
         Kind::DataMining,

@@ -56,7 +56,18 @@ fn signed_tampered_and_unsigned_files_get_the_reports_the_cli_gives() {
         let (status, report) = post(&server.url("/v1/verify?for=data_mining"), mime, &tampered);
         assert_eq!(status, 200, "{name}: {report}");
         assert_eq!(report["state"], "invalid", "{name}: {report}");
-        assert_eq!(report["may_use"], "unknown", "{name}");
+        // The broken credentials allow nothing; where hallmark mirrored the
+        // policy into the XMP, that unsigned copy still restricts.
+        let mirrored = MediaFormat::from_mime_type(mime).is_some_and(|f| f.iptc_refusal().is_none());
+        assert_eq!(
+            (report["may_use"].as_str(), report["unsigned"].is_object()),
+            if mirrored {
+                (Some("notAllowed"), true)
+            } else {
+                (Some("unknown"), false)
+            },
+            "{name}: {report}"
+        );
 
         let (status, report) = post(&server.url("/v1/verify"), mime, &media(name));
         assert_eq!(status, 200, "{name}");
@@ -397,4 +408,36 @@ fn the_deployment_settings_are_valid_and_agree() {
     ] {
         assert!(secret.contains(needle), "{needle}");
     }
+}
+
+#[test]
+fn a_for_question_also_answers_with_the_web_signal_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Running::start(config(&dir, 16 << 20), None);
+    let signed = signed("sample.jpg");
+    let ask = |path: &str, body: &[u8]| {
+        let response = agent()
+            .post(&server.url(path))
+            .header("Content-Type", "image/jpeg")
+            .send(body)
+            .unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        (header("x-robots-tag"), header("tdm-reservation"))
+    };
+    assert_eq!(
+        ask("/v1/verify?for=ai_training", &signed),
+        (Some("noai, noimageai".into()), Some("1".into())),
+        "the creator said no: the same headers `hallmark headers` prints"
+    );
+    assert_eq!(ask("/v1/verify", &signed), (None, None), "only when asked");
+    assert_eq!(
+        ask("/v1/verify?for=ai_training", &media("sample.jpg")),
+        (None, None),
+        "no credentials, no headers"
+    );
 }

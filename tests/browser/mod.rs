@@ -979,7 +979,16 @@ fn the_demo_page_reports_in_plain_words() {
         tampered["failures"],
         json!(["signingCredential.untrusted", "assertion.dataHash.mismatch"])
     );
-    assert_eq!(tampered["answer"], "unknown");
+    // The broken credentials allow nothing, but the IPTC mirror hallmark wrote
+    // into the file's XMP still says no, and the page says what that rests on.
+    assert_eq!(tampered["answer"], "notAllowed");
+    assert!(
+        tampered["text"]
+            .as_str()
+            .unwrap()
+            .contains("from an unsigned statement in the file's metadata"),
+        "{tampered}"
+    );
     assert!(
         card("unsigned-sample.png")["verdict"]
             .as_str()

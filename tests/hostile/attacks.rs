@@ -36,9 +36,17 @@ fn failure_codes(report: &hallmark::Report) -> Vec<String> {
     codes
 }
 
+/// Broken credentials answer nothing themselves; what still answers (the
+/// IPTC statement hallmark mirrored into the file's XMP, unsigned) can only
+/// restrict. Never "allowed".
 fn assert_never_allowed(report: &hallmark::Report) {
     for kind in Kind::ALL {
-        assert_eq!(report.may_use(kind), Answer::Unknown, "{kind:?}");
+        let (answer, basis) = report.decide(kind);
+        assert!(
+            matches!(answer, Answer::Unknown | Answer::NotAllowed),
+            "{kind:?}: {answer:?} on {basis:?}"
+        );
+        assert_ne!(basis, hallmark::verify::Basis::Credentials, "{kind:?}");
     }
 }
 

@@ -25,8 +25,8 @@ const verifier = new Verifier({
   onStart(id) {
     markVerifying(cards.get(id));
   },
-  onResult(id, report, answers, ms, words) {
-    showReport(cards.get(id), report, answers, ms, words);
+  onResult(id, report, answers, ms, words, why) {
+    showReport(cards.get(id), report, answers, ms, words, why);
     completed();
   },
   onError(id, message, ms) {

@@ -36,7 +36,7 @@ export function markVerifying(card) {
 }
 
 /** Fill the card with a verification report, in `words` (the package's words()). */
-export function showReport(card, report, answers, ms, words) {
+export function showReport(card, report, answers, ms, words, why = {}) {
   resetBody(card, report.state, ms);
   const body = card.querySelector('.report-body');
   body.append(el('p', 'verdict', words.states[report.state]?.describe ?? report.state));
@@ -60,7 +60,7 @@ export function showReport(card, report, answers, ms, words) {
     body.append(policyBlock(report, answers, words));
   }
 
-  card.append(answerBox(report, answers.ai_training, words), rawDetails(report));
+  card.append(answerBox(report, answers.ai_training, words, why.ai_training), rawDetails(report));
 }
 
 /**
@@ -160,11 +160,11 @@ function policyBlock(report, answers, words) {
 }
 
 /** The prominent answer: may this file be used to train AI? `report` is null when the file could not be read. */
-function answerBox(report, answer, words) {
+function answerBox(report, answer, words, why) {
   const box = el('div', 'answer-box');
   const p = el('p', 'answer', null,
     el('span', 'question', 'May this be used to train AI?'), ' ',
-    el('strong', 'reply', answerWords(report, answer, words)));
+    el('strong', 'reply', answerWords(report, answer, words, why)));
   p.dataset.kind = 'ai_training';
   p.dataset.answer = answer;
   box.append(p);
@@ -179,14 +179,19 @@ function answerBox(report, answer, words) {
 
 /**
  * The reply to the page's question: the library's answer in words, and why,
- * in this page's words. `words` is null only when the verifier could not be
- * loaded, and then there is no answer to give, only the reason.
+ * in this page's words (or the library's, for `basis`: why an answer rests
+ * on something other than the file's credentials). `words` is null only when
+ * the verifier could not be loaded, and then there is no answer to give, only
+ * the reason.
  */
-function answerWords(report, answer, words) {
-  const reply = (why) => {
+function answerWords(report, answer, words, basis) {
+  // An answer that does not rest on the file's own credentials (an unsigned
+  // statement in its XMP) says what it rests on, in the library's words.
+  if (basis && answer !== 'unknown') return reply(basis);
+  function reply(why) {
     if (!words) return `${capitalised(why)}.`;
     return `${capitalised(words.answers[answer] ?? words.answers.unknown)} — ${why}.`;
-  };
+  }
   switch (answer) {
     case 'allowed': return reply('the creator said yes');
     case 'notAllowed': return reply('the creator said no');

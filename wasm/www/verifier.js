@@ -14,7 +14,7 @@ const RECYCLE_AFTER_BYTES = 32 * 1024 * 1024;
 
 export class Verifier {
   /**
-   * @param {{onStart(id): void, onResult(id, report, answers, ms, words): void, onError(id, message, ms?): void}} handlers
+   * @param {{onStart(id): void, onResult(id, report, answers, ms, words, why): void, onError(id, message, ms?): void}} handlers
    */
   constructor(handlers) {
     this.handlers = handlers;
@@ -104,7 +104,7 @@ export class Verifier {
     if (type === 'start') {
       this.handlers.onStart(id);
     } else if (type === 'result') {
-      this.finish(id, () => this.handlers.onResult(id, data.report, data.answers, data.ms, this.catalogue));
+      this.finish(id, () => this.handlers.onResult(id, data.report, data.answers, data.ms, this.catalogue, data.why));
     } else if (type === 'error') {
       if (data.fatal) this.restart(id);
       this.finish(id, () => this.handlers.onError(id, data.message, data.ms));

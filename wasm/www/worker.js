@@ -5,10 +5,10 @@
 // Out: {type: 'words', words} once loaded, before any result: the library's words (words())
 //      {type: 'words', error} if the verifier cannot be loaded
 //      {type: 'start', id}
-//      {type: 'result', id, report, answers: {ai_training: Answer, …}, ms}
+//      {type: 'result', id, report, answers: {ai_training: Answer, …}, why: {ai_training: string|null, …}, ms}
 //      {type: 'error', id, message, fatal, ms}   fatal: the verifier crashed; start a new worker
 
-import init, { verify, mayUse, words } from '../pkg/hallmark_wasm.js';
+import init, { verify, decide, words } from '../pkg/hallmark_wasm.js';
 
 // Started at once, awaited by every job: the module is fetched and compiled
 // only once. The page gets the library's words as soon as they are there,
@@ -42,8 +42,12 @@ async function run({ id, buffer, mimeType, name, trustAnchors }) {
     // The name makes the report the CLI's for this file, format included.
     const options = trustAnchors.length > 0 ? { trustAnchors, name } : { name };
     const report = await verify(buffer, mimeType, options);
-    const answers = Object.fromEntries(kinds.map((kind) => [kind, mayUse(report, kind)]));
-    self.postMessage({ type: 'result', id, report, answers, ms: performance.now() - started });
+    // decide() is mayUse() with what the answer rests on: an unsigned
+    // statement in the file's XMP can restrict, and the page says so.
+    const decisions = kinds.map((kind) => [kind, decide(report, kind)]);
+    const answers = Object.fromEntries(decisions.map(([kind, d]) => [kind, d.answer]));
+    const why = Object.fromEntries(decisions.map(([kind, d]) => [kind, d.explain]));
+    self.postMessage({ type: 'result', id, report, answers, why, ms: performance.now() - started });
   } catch (error) {
     // A WebAssembly trap (a Rust panic, or running out of memory) may leave
     // the module in a broken state: ask for a fresh worker.

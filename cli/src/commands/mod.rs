@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod demo;
+pub(crate) mod headers;
 pub(crate) mod inspect;
 pub(crate) mod keygen;
 pub(crate) mod man;

@@ -58,12 +58,13 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
     });
     let recovered = report
         .and_then(|r| r.recovered.as_ref())
-        .filter(|_| basis != Basis::Credentials && basis != Basis::Nothing);
+        .filter(|_| matches!(basis, Basis::Recovered | Basis::RecoveredAllowanceIgnored));
     let signer = match basis {
         Basis::Credentials | Basis::Nothing => report.and_then(|r| r.signer.as_ref()),
         Basis::Recovered | Basis::RecoveredAllowanceIgnored => {
             recovered.and_then(|r| r.signer.as_ref())
         }
+        Basis::Unsigned | Basis::UnsignedAllowanceIgnored => None,
     }
     .and_then(|s| s.common_name.as_deref().or(s.organization.as_deref()));
     if args.json {
@@ -94,7 +95,12 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
                     .map(sanitize)
                     .unwrap_or_else(|| "(none given)".into())
             ),
-            (Answer::Unspecified, _) if basis == Basis::RecoveredAllowanceIgnored => {
+            (Answer::Unspecified, _)
+                if matches!(
+                    basis,
+                    Basis::RecoveredAllowanceIgnored | Basis::UnsignedAllowanceIgnored
+                ) =>
+            {
                 format!("{what} is not stated by this file's own credentials")
             }
             (Answer::Unspecified, _) => {
@@ -131,6 +137,9 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
                 sanitize(&recovered.manifest_id),
                 basis.explain().unwrap_or_default()
             ),
+            (_, None, _) if matches!(basis, Basis::Unsigned | Basis::UnsignedAllowanceIgnored) => {
+                format!(" ({})", basis.explain().unwrap_or_default())
+            }
             (Some(name), None, Some(State::Trusted)) => {
                 format!(" (signed by {}, under your trust list)", sanitize(name))
             }

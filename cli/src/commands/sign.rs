@@ -62,6 +62,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
             .map_err(|e| Failure::usage(e.to_string()))?,
         policy: policy_from(&args.allow, &args.constrain)?,
         soft_binding: !args.no_soft_binding,
+        iptc: !args.no_iptc,
     };
     let sidecar = args.sidecar;
     let expanded = inputs::expand(&args.paths, args.recursive, |format| {

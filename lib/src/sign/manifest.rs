@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::binding::SoftBindingOutcome;
 use super::watched::WatchedOutput;
-use super::{GENERATOR_NAME, SignOptions, Signed, Signer};
+use super::{GENERATOR_NAME, Outcome, SignOptions, Signed, Signer};
 use crate::credentials::SigningCredentials;
 use crate::engine;
 use crate::error::{Error, Result};
@@ -138,19 +138,29 @@ impl Job<'_> {
 
     /// Have the engine sign `input` into `output` (after [`Job::prepare`]);
     /// returns what was done and the manifest store's bytes.
-    pub(crate) fn sign_with_engine<R, W>(
+    /// `parent`, when given, is where the credentials the work already
+    /// carries are read from (the original, when `input` is a copy with the
+    /// IPTC mirror written); otherwise `input`.
+    pub(crate) fn sign_with_engine<P, R, W>(
         &self,
         kept_parent: bool,
-        soft_binding: SoftBindingOutcome,
+        outcome: Outcome,
+        parent: Option<&mut P>,
         input: &mut R,
         output: &mut W,
     ) -> Result<(Signed, Vec<u8>)>
     where
+        P: Read + Seek + Send,
         R: Read + Seek + Send,
         W: Read + Write + Seek + Send,
     {
         let mime = self.format.mime_type();
-        let mut builder = self.builder(self.context()?, kept_parent, &soft_binding, input)?;
+        let context = self.context()?;
+        let soft_binding = &outcome.soft_binding;
+        let mut builder = match parent {
+            Some(parent) => self.builder(context, kept_parent, soft_binding, parent)?,
+            None => self.builder(context, kept_parent, soft_binding, input)?,
+        };
         if self.placement == Placement::Sidecar {
             builder.set_no_embed(true);
         }
@@ -166,10 +176,7 @@ impl Job<'_> {
             Some(failure) => self.write_error(failure),
             None => self.engine_error("cannot sign")(engine),
         })?;
-        Ok((
-            self.signed(kept_parent, manifest.len(), soft_binding),
-            manifest,
-        ))
+        Ok((self.signed(kept_parent, manifest.len(), outcome), manifest))
     }
 
     /// What signing did, logged.
@@ -177,14 +184,15 @@ impl Job<'_> {
         &self,
         kept_parent: bool,
         manifest_bytes: usize,
-        soft_binding: SoftBindingOutcome,
+        outcome: Outcome,
     ) -> Signed {
         tracing::info!(file = self.name, manifest_bytes, kept_parent, "signed");
         Signed {
             format: self.format,
             kept_parent,
             manifest_bytes,
-            soft_binding,
+            soft_binding: outcome.soft_binding,
+            iptc: outcome.iptc,
         }
     }
 

@@ -12,6 +12,7 @@
 
 mod binding;
 mod manifest;
+mod mirror;
 mod riff;
 mod signer;
 mod source_type;
@@ -22,6 +23,7 @@ use std::io::{BufReader, Read, Seek, Write};
 use std::path::Path;
 
 pub use binding::SoftBindingOutcome;
+pub use mirror::IptcOutcome;
 pub use signer::Signer;
 pub use source_type::{SourceType, UnknownSourceType};
 
@@ -52,6 +54,10 @@ pub struct SignOptions {
     /// (`c2pa.soft-binding`, algorithm `io.iscc.v0`), so that a repository
     /// can find the manifest again from a copy that lost it.
     pub soft_binding: bool,
+    /// Whether to mirror the policy into the file's IPTC metadata (XMP
+    /// `plus:DataMining`, with `plus:OtherConstraints` where needed) before
+    /// signing, merged into any XMP the file has.
+    pub iptc: bool,
 }
 
 impl Default for SignOptions {
@@ -64,6 +70,7 @@ impl Default for SignOptions {
             source_type: SourceType::default(),
             policy: TrainingPolicy::deny_all(),
             soft_binding: true,
+            iptc: true,
         }
     }
 }
@@ -79,6 +86,17 @@ pub struct Signed {
     pub manifest_bytes: usize,
     /// The soft binding recorded, or why there is none.
     pub soft_binding: SoftBindingOutcome,
+    /// The IPTC mirror written, or why there is none.
+    pub iptc: IptcOutcome,
+}
+
+/// What a job decided before signing: its soft binding and its IPTC mirror.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// The soft binding.
+    pub(crate) soft_binding: SoftBindingOutcome,
+    /// The IPTC mirror.
+    pub(crate) iptc: IptcOutcome,
 }
 
 /// Sign the file `input` into a new file `output`.
@@ -202,8 +220,9 @@ where
     run(&job, input, output).map(|(signed, _)| signed)
 }
 
-/// Sign as `job` says: in one streaming pass for the RIFF files that path
-/// handles, by the engine otherwise.
+/// Sign as `job` says: the IPTC mirror written into a copy first where it
+/// applies; in one streaming pass for the RIFF files that path handles, by
+/// the engine otherwise.
 fn run<R, W>(job: &Job<'_>, input: &mut R, output: &mut W) -> Result<(Signed, Vec<u8>)>
 where
     R: Read + Seek + Send,
@@ -212,13 +231,26 @@ where
     let kept_parent = job.prepare(input)?;
     let soft_binding = binding::for_input(job.name, job.format, job.options.soft_binding, input)
         .map_err(|e| Error::io(job.name, "cannot read", e))?;
+    let (statement, iptc) = mirror::plan(
+        job.format,
+        job.options.iptc,
+        job.placement == Placement::Embedded,
+        &job.options.policy,
+    );
+    let outcome = Outcome { soft_binding, iptc };
+    if let Some(statement) = statement {
+        // The copy with the IPTC mirror is what gets signed; credentials the
+        // input already carries are read from the input itself.
+        let mut mirrored = mirror::write(job.name, input, &statement)?;
+        return job.sign_with_engine(kept_parent, outcome, Some(input), &mut mirrored, output);
+    }
     if !kept_parent && job.placement == Placement::Embedded && riff::streams(job.format) {
-        if let Some(done) = riff::sign(job, &soft_binding, input, output)? {
+        if let Some(done) = riff::sign(job, &outcome, input, output)? {
             return Ok(done);
         }
         job.rewind(input)?;
     }
-    job.sign_with_engine(kept_parent, soft_binding, input, output)
+    job.sign_with_engine(kept_parent, outcome, None::<&mut R>, input, output)
 }
 
 /// Open a file to sign and identify it: its name, a reader at its start, its format.

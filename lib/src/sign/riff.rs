@@ -18,10 +18,9 @@ use c2pa::HashRange;
 use c2pa::assertions::DataHash;
 use sha2::{Digest, Sha256};
 
-use super::binding::SoftBindingOutcome;
 use super::manifest::Job;
 use super::watched::WatchedOutput;
-use super::{Signed, Signer};
+use super::{Outcome, Signed, Signer};
 use crate::error::{Error, Result};
 use crate::format::MediaFormat;
 
@@ -133,7 +132,7 @@ fn read_layout<R: Read + Seek>(input: &mut R, len: u64) -> io::Result<Option<Lay
 /// handle: the engine's own writer signs it instead.
 pub(crate) fn sign<R, W>(
     job: &Job<'_>,
-    soft_binding: &SoftBindingOutcome,
+    outcome: &Outcome,
     input: &mut R,
     output: &mut W,
 ) -> Result<Option<(Signed, Vec<u8>)>>
@@ -153,7 +152,7 @@ where
 
     let signer = Signer::new(job.credentials);
     let context = job.context()?.with_signer(signer);
-    let mut builder = job.builder(context, false, soft_binding, input)?;
+    let mut builder = job.builder(context, false, &outcome.soft_binding, input)?;
     let placeholder = builder
         .placeholder(BARE_MANIFEST)
         .map_err(job.engine_error("cannot sign"))?;
@@ -240,7 +239,7 @@ where
         .and_then(|()| output.flush())
         .map_err(write_error)?;
     Ok(Some((
-        job.signed(false, signed.len(), soft_binding.clone()),
+        job.signed(false, signed.len(), outcome.clone()),
         signed,
     )))
 }

@@ -9,6 +9,7 @@ pub mod recovered;
 mod report;
 mod signer_info;
 pub mod trust;
+pub mod unsigned;
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -24,6 +25,7 @@ pub use report::{
     StatusKind, UNTRUSTED_SIGNER, state_from_statuses,
 };
 pub use trust::TrustAnchors;
+pub use unsigned::UnsignedStatement;
 
 use crate::engine;
 use crate::error::{Error, Result};
@@ -103,7 +105,12 @@ impl Verifier {
     /// Credentials embedded in the file come first; a file without them is
     /// checked against its sidecar manifest ([`sidecar_path`]) if there is one.
     pub fn verify_file(&self, path: &Path) -> Result<Report> {
-        Ok(self.load_file(path)?.report())
+        let mut report = self.load_file(path)?.report();
+        let name = path.display().to_string();
+        if let Ok(file) = File::open(path) {
+            attach_unsigned(&mut report, &name, &mut BufReader::new(file));
+        }
+        Ok(report)
     }
 
     /// Verify a stream against a manifest store kept apart from it (a
@@ -136,9 +143,16 @@ impl Verifier {
         &self,
         name: &str,
         claimed: Option<MediaFormat>,
-        stream: R,
+        mut stream: R,
     ) -> Result<Report> {
-        Ok(self.load_stream(name, claimed, stream, None)?.report())
+        let start = stream
+            .stream_position()
+            .map_err(|e| Error::io(name, "cannot read", e))?;
+        let mut report = self.load_stream(name, claimed, &mut stream, None)?.report();
+        if stream.seek(SeekFrom::Start(start)).is_ok() {
+            attach_unsigned(&mut report, name, &mut stream);
+        }
+        Ok(report)
     }
 
     /// The whole manifest store of the file at `path` (embedded, or from its
@@ -440,6 +454,21 @@ fn read_sidecar(name: &str, path: &Path) -> Result<Vec<u8>> {
         });
     }
     Ok(bytes)
+}
+
+/// Add what `stream`'s XMP says outside the credentials (unsigned), compared
+/// with the signed policy when the credentials are intact.
+fn attach_unsigned<R: Read + Seek>(report: &mut Report, name: &str, stream: &mut R) {
+    let Some(format) = MediaFormat::from_mime_type(&report.format) else {
+        return;
+    };
+    report.unsigned = unsigned::read(name, format, stream);
+    if let Some(statement) = report.unsigned.as_mut()
+        && report.state.is_intact()
+        && report.policy_label.is_some()
+    {
+        statement.compare_with(&report.policy);
+    }
 }
 
 fn report_from_reader(reader: &Reader, format: MediaFormat) -> Report {

@@ -83,6 +83,12 @@ pub enum Basis {
     /// A recovered manifest allows the use, but a recovered manifest can
     /// only restrict, so the answer is `unspecified`.
     RecoveredAllowanceIgnored,
+    /// An unsigned statement in the file's metadata (IPTC in its XMP, or
+    /// TDMRep): it restricts the use.
+    Unsigned,
+    /// An unsigned statement allows the use, but an unsigned statement can
+    /// only restrict, so the answer is `unspecified`.
+    UnsignedAllowanceIgnored,
     /// Nothing that can be relied on says anything.
     Nothing,
 }
@@ -98,6 +104,14 @@ impl Basis {
             Basis::RecoveredAllowanceIgnored => Some(
                 "a recovered manifest allows it, but a recovered manifest can only restrict: \
                  only the file's own credentials can allow",
+            ),
+            Basis::Unsigned => Some(
+                "from an unsigned statement in the file's metadata (IPTC or TDMRep): \
+                 anyone could have written it, so it can only restrict",
+            ),
+            Basis::UnsignedAllowanceIgnored => Some(
+                "an unsigned statement in the file's metadata allows it, but an unsigned \
+                 statement can only restrict: only the file's own credentials can allow",
             ),
         }
     }

@@ -30,6 +30,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::recovered::{Basis, Recovered};
+use super::unsigned::UnsignedStatement;
 use crate::policy::{Kind, TrainingPolicy, Use};
 use crate::soft_binding::SoftBinding;
 
@@ -304,6 +305,12 @@ pub struct Report {
     /// ([`Report::decide`]); absent when not looked up or nothing matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovered: Option<Recovered>,
+    /// What the file says about training and mining outside its signed
+    /// credentials (IPTC `plus:DataMining` in its XMP, TDMRep in a PDF's):
+    /// unsigned, so it can only restrict ([`Report::decide`]); absent when
+    /// the file says nothing there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<UnsignedStatement>,
 }
 
 /// A report with the file it is about: one line of `hallmark verify --json`,
@@ -338,6 +345,7 @@ impl Report {
             sidecar: None,
             soft_bindings: Vec::new(),
             recovered: None,
+            unsigned: None,
         }
     }
 
@@ -356,30 +364,41 @@ impl Report {
     /// caller gave.
     ///
     /// Without intact credentials of its own, an intact [`Recovered`]
-    /// manifest can only restrict: its "not allowed" and "only on terms"
-    /// answer ([`Basis::Recovered`]), its "allowed" answers
-    /// [`Answer::Unspecified`] ([`Basis::RecoveredAllowanceIgnored`]).
+    /// manifest and the file's [`UnsignedStatement`] can only restrict: their
+    /// "not allowed" and "only on terms" answer ([`Basis::Recovered`],
+    /// [`Basis::Unsigned`]), the more restrictive winning; their "allowed"
+    /// answers [`Answer::Unspecified`] ([`Basis::RecoveredAllowanceIgnored`],
+    /// [`Basis::UnsignedAllowanceIgnored`]).
     pub fn decide(&self, kind: Kind) -> (Answer, Basis) {
         if self.state.is_intact() {
             return (answer_for(self.policy.get(kind)), Basis::Credentials);
         }
-        let Some(recovered) = self.recovered.as_ref().filter(|r| r.state.is_intact()) else {
-            return (Answer::Unknown, Basis::Nothing);
-        };
-        match recovered.policy.get(kind) {
-            Use::NotAllowed => (Answer::NotAllowed, Basis::Recovered),
-            Use::Constrained(_) => (Answer::Constrained, Basis::Recovered),
-            Use::Allowed => (Answer::Unspecified, Basis::RecoveredAllowanceIgnored),
-            Use::Unspecified => (Answer::Unknown, Basis::Nothing),
-        }
+        let recovered = self
+            .recovered
+            .as_ref()
+            .filter(|r| r.state.is_intact())
+            .map(|r| restrict_only(r.policy.get(kind), Basis::Recovered));
+        let unsigned = self
+            .unsigned
+            .as_ref()
+            .map(|u| restrict_only(u.policy.get(kind), Basis::Unsigned));
+        // The more restrictive of the two wins.
+        [recovered, unsigned]
+            .into_iter()
+            .flatten()
+            .max_by_key(|(answer, _)| restriction_rank(*answer))
+            .unwrap_or((Answer::Unknown, Basis::Nothing))
     }
 
     /// The policy a [`Report::decide`] answer of `basis` rests on: the
     /// file's own, or the recovered manifest's.
     pub fn policy_for(&self, basis: Basis) -> &TrainingPolicy {
-        match (basis, &self.recovered) {
-            (Basis::Recovered | Basis::RecoveredAllowanceIgnored, Some(recovered)) => {
+        match (basis, &self.recovered, &self.unsigned) {
+            (Basis::Recovered | Basis::RecoveredAllowanceIgnored, Some(recovered), _) => {
                 &recovered.policy
+            }
+            (Basis::Unsigned | Basis::UnsignedAllowanceIgnored, _, Some(unsigned)) => {
+                &unsigned.policy
             }
             _ => &self.policy,
         }
@@ -418,6 +437,29 @@ impl Report {
     /// Whether a status with this code was reported.
     pub fn has_status(&self, code: &str) -> bool {
         self.statuses.iter().any(|s| s.code == code)
+    }
+}
+
+/// The answer an entry of a restrict-only source (a recovered manifest, an
+/// unsigned statement) gives: "allowed" is not taken.
+fn restrict_only(entry: &Use, basis: Basis) -> (Answer, Basis) {
+    match (entry, basis) {
+        (Use::NotAllowed, _) => (Answer::NotAllowed, basis),
+        (Use::Constrained(_), _) => (Answer::Constrained, basis),
+        (Use::Allowed, Basis::Recovered) => (Answer::Unspecified, Basis::RecoveredAllowanceIgnored),
+        (Use::Allowed, Basis::Unsigned) => (Answer::Unspecified, Basis::UnsignedAllowanceIgnored),
+        _ => (Answer::Unknown, Basis::Nothing),
+    }
+}
+
+/// How strongly an answer restricts, to pick between restrict-only sources.
+fn restriction_rank(answer: Answer) -> u8 {
+    match answer {
+        Answer::NotAllowed => 4,
+        Answer::Constrained => 3,
+        Answer::Unspecified => 2,
+        Answer::Unknown => 1,
+        Answer::Allowed => 0,
     }
 }
 

@@ -213,7 +213,12 @@ fn answer(report: Report, kind: Option<Kind>) -> VerifyAnswer {
     request_body(content = Upload, content_type = "application/octet-stream",
         description = "The file. Send it with its media type (image/jpeg, image/png, audio/wav, video/mp4, application/pdf, …) or as application/octet-stream with ?format="),
     responses(
-        (status = 200, description = "The file's Content Credentials report", body = VerifyAnswer),
+        (status = 200, description = "The file's Content Credentials report; with ?for=, also the headers a web server should send with the file (X-Robots-Tag, tdm-reservation, tdm-policy), from intact credentials only", body = VerifyAnswer,
+            headers(
+                ("X-Robots-Tag" = String, description = "noai, noimageai when AI training or generative AI training is not allowed or only on terms (with ?for=)"),
+                ("tdm-reservation" = String, description = "1 when a use is not allowed or only on terms, 0 when every use is allowed (with ?for=)"),
+                ("tdm-policy" = String, description = "the terms' https address, when they are one (with ?for=)"),
+            )),
         (status = 400, description = "No body, or an unknown ?for= kind", body = ErrorBody),
         (status = 413, description = "The body is larger than max-body-bytes", body = ErrorBody),
         (status = 415, description = "No or an unsupported media type", body = ErrorBody),
@@ -238,7 +243,18 @@ pub(crate) async fn verify_one(
     })?;
     let report = verify_bytes(&state, "upload".into(), format, body).await?;
     let verified = Verified(report.state.as_str());
+    // With ?for=, also the headers a web server should send with this file.
+    let signals = kind
+        .map(|_| hallmark::web::headers(&report))
+        .unwrap_or_default();
     let mut response = Json(answer(report, kind)).into_response();
+    for header in signals {
+        let name = axum::http::HeaderName::from_bytes(header.name.as_bytes());
+        let value = axum::http::HeaderValue::from_str(&header.value);
+        if let (Ok(name), Ok(value)) = (name, value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
     response.extensions_mut().insert(verified);
     Ok(response)
 }

@@ -1,0 +1,227 @@
+//! Packet handling: fresh packets, merging, and hostile XML.
+
+use hallmark::policy::{Kind, TrainingPolicy, Use};
+use hallmark::xmp::{
+    DataMining, DmiValue, Error, MAX_PACKET, PACKET_ID, Packet, Statement, read_packet,
+};
+
+const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+
+fn deny() -> Statement {
+    Statement::from_policy(&TrainingPolicy::deny_all()).unwrap()
+}
+
+fn seeconstraint() -> Statement {
+    let mut p = TrainingPolicy::deny_all();
+    p.set(Kind::AiInference, Use::Allowed);
+    Statement::from_policy(&p).unwrap()
+}
+
+fn wrap(inner: &str) -> String {
+    format!(
+        "<?xpacket begin=\"\u{FEFF}\" id=\"{PACKET_ID}\"?><x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\
+         <rdf:RDF xmlns:rdf=\"{RDF}\">{inner}</rdf:RDF></x:xmpmeta>\n   \n<?xpacket end=\"w\"?>"
+    )
+}
+
+fn merged(existing: &str, s: &Statement) -> String {
+    let p = Packet::merge("t.xmp", existing.as_bytes(), s).unwrap();
+    String::from_utf8(p.to_bytes(0)).unwrap()
+}
+
+#[test]
+fn fresh_packet_has_wrapper_padding_and_reads_back() {
+    let p = Packet::new(&seeconstraint());
+    let bytes = p.to_bytes(250);
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.starts_with("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"));
+    assert!(text.ends_with("<?xpacket end=\"w\"?>"));
+    assert_eq!(bytes.len(), p.min_len() + 250);
+    assert_eq!(
+        p.to_bytes_exact(p.min_len() + 7).unwrap().len(),
+        p.min_len() + 7
+    );
+    assert!(p.to_bytes_exact(p.min_len() - 1).is_none());
+    let r = read_packet("t", &bytes).unwrap();
+    assert_eq!(
+        r.data_mining,
+        Some(DmiValue::Known(DataMining::ProhibitedSeeConstraint))
+    );
+    assert_eq!(r.restrictions().ai_inference, Use::Unspecified);
+    assert_eq!(r.restrictions().data_mining, Use::NotAllowed);
+}
+
+#[test]
+fn merge_replaces_attribute_form_and_keeps_the_rest() {
+    let existing = wrap(
+        "<rdf:Description rdf:about='uuid:1' xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/' \
+         xmlns:dc='http://purl.org/dc/elements/1.1/' plus:DataMining='http://ns.useplus.org/ldf/vocab/DMI-ALLOWED' \
+         dc:format='image/jpeg' plus:Other='a&quot;b'/><!-- kept comment -->",
+    );
+    let out = merged(&existing, &deny());
+    assert!(out.contains("dc:format=\"image/jpeg\""), "{out}");
+    assert!(out.contains("plus:Other=\"a&quot;b\""), "{out}");
+    assert!(out.contains("<!-- kept comment -->"));
+    assert!(!out.contains("DMI-ALLOWED"));
+    assert!(
+        out.contains("rdf:about=\"uuid:1\""),
+        "the new description uses the same about: {out}"
+    );
+    assert_eq!(out.matches("<?xpacket begin").count(), 1);
+    let r = read_packet("t", out.as_bytes()).unwrap();
+    assert_eq!(r.data_mining, Some(DmiValue::Known(DataMining::Prohibited)));
+}
+
+#[test]
+fn merge_finds_any_prefix_and_element_forms() {
+    let existing = wrap(
+        "<rdf:Description rdf:about='' xmlns:P='http://ns.useplus.org/ldf/xmp/1.0/'>\
+         <P:DataMining rdf:resource='http://ns.useplus.org/ldf/vocab/DMI-ALLOWED'/>\
+         <P:OtherConstraints><rdf:Alt><rdf:li xml:lang='en'>old words</rdf:li></rdf:Alt></P:OtherConstraints>\
+         <P:Licensee>kept</P:Licensee></rdf:Description>",
+    );
+    assert_eq!(
+        read_packet("t", existing.as_bytes())
+            .unwrap()
+            .other_constraints
+            .as_deref(),
+        Some("old words")
+    );
+    // A statement without constraints keeps someone else's words.
+    let out = merged(&existing, &deny());
+    assert!(
+        out.contains("old words") && out.contains("<P:Licensee>kept</P:Licensee>"),
+        "{out}"
+    );
+    assert!(!out.contains("DMI-ALLOWED"));
+    // A statement with constraints replaces them.
+    let out = merged(&existing, &seeconstraint());
+    assert!(!out.contains("old words"), "{out}");
+    let r = read_packet("t", out.as_bytes()).unwrap();
+    assert!(
+        r.other_constraints
+            .unwrap()
+            .starts_with("AI training: not allowed")
+    );
+}
+
+#[test]
+fn merge_drops_its_own_stale_words_and_empty_descriptions() {
+    let first = merged(&wrap(""), &seeconstraint());
+    let second = merged(&first, &deny());
+    assert!(!second.contains("OtherConstraints"), "{second}");
+    assert_eq!(second.matches("<rdf:Description").count(), 1, "{second}");
+    // Idempotent.
+    assert_eq!(merged(&second, &deny()), second);
+}
+
+#[test]
+fn merge_handles_bare_and_empty_structures() {
+    for existing in [
+        format!("<rdf:RDF xmlns:rdf='{RDF}'/>"),
+        format!(
+            "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='{RDF}'></rdf:RDF></x:xmpmeta>"
+        ),
+        "<x:xmpmeta xmlns:x='adobe:ns:meta/'></x:xmpmeta>".to_string(),
+        format!(
+            "\u{FEFF}<?xml version='1.0'?><r:RDF xmlns:r='{RDF}'><r:Description r:about=''/></r:RDF>"
+        ),
+    ] {
+        let out = merged(&existing, &deny());
+        let r = read_packet("t", out.as_bytes()).unwrap();
+        assert_eq!(
+            r.data_mining,
+            Some(DmiValue::Known(DataMining::Prohibited)),
+            "{existing} -> {out}"
+        );
+    }
+}
+
+#[test]
+fn text_is_escaped() {
+    let mut p = TrainingPolicy::deny_all();
+    p.set(
+        Kind::DataMining,
+        Use::Constrained(Some("<b>&\"'</b>\u{0}\u{7}".into())),
+    );
+    let s = Statement::from_policy(&p).unwrap();
+    let bytes = Packet::new(&s).to_bytes(0);
+    let r = read_packet("t", &bytes).unwrap();
+    assert_eq!(
+        r.restrictions().data_mining,
+        Use::Constrained(Some("<b>&\"'</b>".into()))
+    );
+}
+
+fn refused(packet: &[u8]) -> Error {
+    let merge = Packet::merge("evil.xmp", packet, &deny()).unwrap_err();
+    let read = read_packet("evil.xmp", packet).unwrap_err();
+    assert_eq!(merge.to_string(), read.to_string());
+    assert!(merge.to_string().starts_with("evil.xmp: "), "{merge}");
+    merge
+}
+
+#[test]
+fn dtd_and_entity_expansion_are_refused() {
+    let laughs = format!(
+        "<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;'>]>\
+         <rdf:RDF xmlns:rdf='{RDF}'><rdf:Description rdf:about='' xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/'>\
+         <plus:DataMining>&lol2;</plus:DataMining></rdf:Description></rdf:RDF>"
+    );
+    assert!(matches!(
+        refused(laughs.as_bytes()),
+        Error::HostilePacket { .. }
+    ));
+    let undefined = wrap("<rdf:Description rdf:about=''>&xxe;</rdf:Description>");
+    assert!(matches!(
+        refused(undefined.as_bytes()),
+        Error::HostilePacket { .. }
+    ));
+    let external = format!("<!DOCTYPE x SYSTEM 'file:///etc/passwd'><rdf:RDF xmlns:rdf='{RDF}'/>");
+    assert!(matches!(
+        refused(external.as_bytes()),
+        Error::HostilePacket { .. }
+    ));
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let deep = wrap(&format!(
+        "{}{}",
+        "<a>".repeat(100_000),
+        "</a>".repeat(100_000)
+    ));
+    assert!(matches!(
+        refused(deep.as_bytes()),
+        Error::HostilePacket { .. }
+    ));
+}
+
+#[test]
+fn oversized_and_malformed_packets_are_refused() {
+    let big = wrap(&" ".repeat(MAX_PACKET));
+    assert!(matches!(refused(big.as_bytes()), Error::TooLarge { .. }));
+    for bad in [
+        &b"\xFF\xFE<\0x\0"[..],
+        b"not xml at all",
+        b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF",
+        b"<a></b>",
+        b"\xC3\x28 invalid utf-8",
+        b"",
+        b"<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>",
+    ] {
+        assert!(matches!(refused(bad), Error::BadPacket { .. }), "{bad:?}");
+    }
+    let dup = wrap("<rdf:Description rdf:about='' rdf:about=''/>");
+    assert!(matches!(refused(dup.as_bytes()), Error::BadPacket { .. }));
+}
+
+#[test]
+fn many_namespace_declarations_do_not_explode() {
+    let decls: String = (0..5000)
+        .map(|i| format!(" xmlns:n{i}='urn:{i}'"))
+        .collect();
+    let packet = wrap(&format!("<rdf:Description rdf:about=''{decls}/>"));
+    // Either accepted or refused, quickly and without panicking.
+    let _ = Packet::merge("ns.xmp", packet.as_bytes(), &deny());
+}

@@ -5,6 +5,9 @@
 #   - a Python venv with c2pa-python (interop oracle)   -> target/oracles/venv
 #   - Node.js 20 or newer (Debian's, else from PyPI)     -> target/tools/node if needed
 #   - the c2pa-ts oracle's npm packages                  -> tests/oracle/ts/node_modules
+#   - ExifTool, pinned (npm exiftool-vendored.pl), and perl -> tests/oracle/exiftool/node_modules
+#   - the crawlers img2dataset and datadiligence         -> target/oracles/crawler (a venv)
+#   - Debian's nginx-light, started by the crawler suite on 127.0.0.1 and stopped by its PID
 #   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
 #   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
 #   - cargo-deny (licences, bans and sources of every dependency) -> target/tools
@@ -66,6 +69,15 @@ npm_ci() {
     write_stamp "$dir/node_modules/.hallmark-stamp" "$dir/package-lock.json"
 }
 
+# What reads the choice outside C2PA: ExifTool (IPTC in XMP) and the crawlers
+# (img2dataset, datadiligence) behind a real nginx (X-Robots-Tag, TDMRep).
+mirror_tools() {
+    apt_install perl nginx-light
+    npm_ci "$ROOT/tests/oracle/exiftool"
+    python_venv "$ROOT/target/oracles/crawler" "$ROOT/tests/crawler/requirements.txt"
+    "$ROOT/target/oracles/crawler/bin/python" -c 'import img2dataset, datadiligence'
+}
+
 browser_tools() {
     apt_install chromium
     npm_ci "$ROOT/wasm/tests"
@@ -92,6 +104,7 @@ node_tools
 supply_chain
 python_oracle
 npm_ci "$ROOT/tests/oracle/ts"
+mirror_tools
 browser_tools
 
 say "building the browser package (wasm/build.sh)"

@@ -25,5 +25,7 @@ mod transcript;
 
 #[path = "../../tests/browser/mod.rs"]
 mod browser;
+#[path = "../../tests/crawler/mod.rs"]
+mod crawler;
 #[path = "../../tests/interop/mod.rs"]
 mod interop;

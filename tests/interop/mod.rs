@@ -1,7 +1,9 @@
 //! Interoperability: hallmark against two independent C2PA implementations
-//! (c2pa-python, c2pa-ts) and real files from other producers.
+//! (c2pa-python, c2pa-ts), real files from other producers, and ExifTool
+//! reading and writing the IPTC mirror.
 
 mod c2pa_python;
 mod c2pa_ts;
 pub(crate) mod common;
+mod iptc;
 mod other_producers;

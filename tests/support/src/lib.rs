@@ -1,7 +1,7 @@
 //! Helpers shared by hallmark's test suites, in one crate instead of files
 //! included by path into each suite: where the workspace and its sample
 //! media are, the example credentials made usable, fresh credentials and
-//! signed samples through the library, and the Python interop oracle.
+//! signed samples through the library, the Python interop oracle and ExifTool.
 //!
 //! Test code: it stops at the first surprise, with a message saying what.
 #![forbid(unsafe_code)]
@@ -13,6 +13,7 @@
 )]
 
 pub mod example;
+pub mod exiftool;
 pub mod library;
 pub mod paths;
 pub mod python;

@@ -1,6 +1,6 @@
 //! The web signals against real crawlers: a real nginx serves a signed
 //! portfolio with the snippet `hallmark headers --nginx` writes and the
-//! guide's configuration, and
+//! README's configuration, and
 //! img2dataset (the downloader behind LAION-5B and DataComp) and Spawning's
 //! datadiligence crawl it. The no-train image is refused with img2dataset's
 //! X-Robots-Tag reason; the others are downloaded byte for byte, credentials
@@ -94,15 +94,15 @@ impl Drop for Nginx {
     }
 }
 
-/// The guide's nginx example (its one `nginx` code block).
-fn guide_nginx_example() -> String {
-    let guide = std::fs::read_to_string(root().join("GUIDE.md")).unwrap();
-    let start = guide
+/// The README's nginx example (its one `nginx` code block).
+fn readme_nginx_example() -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
         .find("```nginx\n")
-        .expect("GUIDE.md has no nginx example")
+        .expect("README.md has no nginx example")
         + 9;
-    let end = start + guide[start..].find("```").unwrap();
-    guide[start..end].to_owned()
+    let end = start + readme[start..].find("```").unwrap();
+    readme[start..end].to_owned()
 }
 
 /// A port nothing listens on now.
@@ -221,7 +221,7 @@ fn img2dataset_and_datadiligence_honour_the_headers_nginx_serves() {
     )
     .unwrap();
 
-    // The snippet, exactly as the guide tells a site owner to make it.
+    // The snippet, exactly as the README tells a site owner to make it.
     let snippet = hallmark()
         .args(["headers", "--recursive", "--nginx", "--prefix", "/art"])
         .arg(&portfolio)
@@ -231,12 +231,12 @@ fn img2dataset_and_datadiligence_honour_the_headers_nginx_serves() {
     assert_eq!(snippet.status.code(), Some(2), "{snippet:?}");
     std::fs::write(work.join("hallmark-headers.conf"), &snippet.stdout).unwrap();
 
-    // The nginx configuration of the guide, as written there, with this
+    // The nginx configuration of the README, as written there, with this
     // machine's paths and port.
     let port = free_port();
     let conf = work.join("nginx.conf");
     let w = work.display();
-    let guide = guide_nginx_example()
+    let guide = readme_nginx_example()
         .replace("/srv/portfolio-signed/", &format!("{w}/portfolio/"))
         .replacen(
             "http {",

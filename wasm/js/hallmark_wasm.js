@@ -4,9 +4,10 @@
 // Most formats are verified by the core module (hallmark_wasm_bg.wasm). PDF
 // needs a parser most pages never use, so a second module that includes it
 // is fetched only when a PDF is verified. Fingerprinting an image needs the
-// library's image decoders, which would not fit in the core's size budget: a
-// third module that holds only them (hallmark_wasm_fingerprint_bg.wasm) is
-// fetched the first time a file is fingerprinted. Its JavaScript is imported
+// library's image decoders and the ISCC code, which would not fit in the
+// core's size budget: a third module that holds only them
+// (hallmark_wasm_fingerprint_bg.wasm) is fetched the first time a file is
+// fingerprinted. Its JavaScript is imported
 // statically, so that this works in a service worker too, where import() is
 // forbidden; only its WebAssembly is fetched on first use.
 //
@@ -35,7 +36,6 @@ import initCore, {
   verify as verifyCore,
   words as wordsCore,
   fingerprintPlan,
-  fingerprintPixels,
   noBrowserDecoder,
   undecodable,
   recoverPlan,
@@ -47,6 +47,7 @@ import initCore, {
 } from "./hallmark_wasm_core.js";
 import initFingerprint, {
   fingerprintBytes,
+  fingerprintPixels,
   __wbg_reset_state as resetFingerprint,
 } from "./hallmark_wasm_fingerprint.js";
 
@@ -192,11 +193,15 @@ async function browserPixels(bytes, plan) {
   }
 }
 
-/** Fingerprint `bytes` as `plan` (from fingerprintPlan) says. */
+/**
+ * Fingerprint `bytes` as `plan` (from fingerprintPlan) says. Either way the
+ * fingerprint module computes it (the ISCC code does not fit in the core);
+ * with the browser's decoder it only gets the decoded pixels.
+ */
 async function fingerprintBy(plan, bytes) {
   if (plan.decoder === "browser") {
-    const { width, height, data } = await browserPixels(bytes, plan);
-    return guarded(resetCore, warmUp, () => fingerprintPixels(width, height, data, plan.label));
+    const [{ width, height, data }] = await Promise.all([browserPixels(bytes, plan), loadFingerprint()]);
+    return guarded(resetFingerprint, () => {}, () => fingerprintPixels(width, height, data, plan.label));
   }
   await loadFingerprint();
   return guarded(resetFingerprint, () => {}, () => fingerprintBytes(bytes, plan.label));

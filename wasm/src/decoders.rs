@@ -2,14 +2,23 @@
 //! the feature `fingerprint-module`): the library's image decoders and
 //! fingerprint, the same code `hallmark sign` and `hallmark verify
 //! --recover` run, and nothing else. The package fetches it the first time
-//! a file is fingerprinted; it is too large for the core module.
+//! a file is fingerprinted, whichever decoder is used; it is too large for
+//! the core module.
 
 use hallmark::Error;
 use hallmark::fingerprint::Fingerprint;
 use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
+use js_sys::{Uint8Array, Uint8ClampedArray};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{Thrown, byte_view, to_js};
+use crate::js::{Thrown, byte_view, kind_of, misuse, to_js};
+
+/// A fingerprint as the package gives it: a soft binding of `io.iscc.v0`
+/// (`alg`, base64 `value`, `iscc`).
+fn fingerprint_value(fingerprint: &Fingerprint) -> Result<JsValue, Thrown> {
+    to_js(&SoftBinding::new(ISCC_ALGORITHM, &fingerprint.unit_bytes()))
+}
 
 /// The fingerprint of an encoded image (JPEG, PNG, WebP, TIFF, GIF or BMP),
 /// decoded by the library within its default limits: exactly what the CLI
@@ -21,5 +30,31 @@ pub fn fingerprint_bytes(
 ) -> Result<JsValue, Thrown> {
     let bytes = byte_view(&bytes, &label)?.to_vec();
     let fingerprint = Fingerprint::of_bytes(&label, &bytes).map_err(Error::from)?;
-    to_js(&SoftBinding::new(ISCC_ALGORITHM, &fingerprint.unit_bytes()))
+    fingerprint_value(&fingerprint)
+}
+
+/// The fingerprint of pixels the browser decoded: `rgba` holds
+/// `width × height` straight RGBA pixels in display orientation (an
+/// `ImageData`'s `data`). The library's normalisation (alpha over white,
+/// border trim, grayscale, Pillow's bicubic resize) and the ISCC
+/// Image-Code, as for the CLI; only the decoder differs.
+#[wasm_bindgen(js_name = fingerprintPixels, unchecked_return_type = "Fingerprint")]
+pub fn fingerprint_pixels(
+    width: u32,
+    height: u32,
+    #[wasm_bindgen(unchecked_param_type = "Uint8ClampedArray | Uint8Array")] rgba: JsValue,
+    label: String,
+) -> Result<JsValue, Thrown> {
+    let pixels = if let Some(array) = rgba.dyn_ref::<Uint8ClampedArray>() {
+        array.to_vec()
+    } else if let Some(array) = rgba.dyn_ref::<Uint8Array>() {
+        array.to_vec()
+    } else {
+        return Err(misuse(&format!(
+            "{label}: the pixels must be a Uint8ClampedArray or a Uint8Array, not {}",
+            kind_of(&rgba)
+        )));
+    };
+    let fingerprint = Fingerprint::of_rgba(&label, width, height, &pixels).map_err(Error::from)?;
+    fingerprint_value(&fingerprint)
 }

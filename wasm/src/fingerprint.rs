@@ -1,17 +1,16 @@
-//! Fingerprints in the core module: which files get one, and the
-//! fingerprint of pixels the browser decoded. Decoding the file itself is
-//! the fingerprint module's job (`decoders.rs`), fetched on first use.
+//! Fingerprints in the core module: which files get one, with which
+//! decoder, and the errors of the browser's decoder. The fingerprint itself
+//! (of the file's bytes, or of the pixels the browser decoded) is the
+//! fingerprint module's job (`decoders.rs`), fetched on first use: the
+//! ISCC code and the image decoders do not fit in the core's size budget.
 
-use hallmark::fingerprint::Fingerprint;
 use hallmark::format::SNIFF_LEN;
-use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
 use hallmark::{Error, ErrorKind, MediaFormat};
-use js_sys::{Object, Uint8Array, Uint8ClampedArray};
+use js_sys::Object;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{Thrown, byte_view, field, kind_of, misuse, options_object, thrown, to_js};
+use crate::js::{Thrown, byte_view, field, misuse, options_object, thrown, to_js};
 use crate::verifier::{VerifyOptions, identify};
 
 #[wasm_bindgen]
@@ -140,38 +139,6 @@ fn unsupported(label: &str, format: MediaFormat, reason: &str) -> Thrown {
         detail: format!("no fingerprint of {}: {reason}", format.name()),
     }
     .into()
-}
-
-/// A fingerprint as the package gives it: a soft binding of `io.iscc.v0`
-/// (`alg`, base64 `value`, `iscc`).
-pub(crate) fn fingerprint_value(fingerprint: &Fingerprint) -> SoftBinding {
-    SoftBinding::new(ISCC_ALGORITHM, &fingerprint.unit_bytes())
-}
-
-/// The fingerprint of pixels the browser decoded: `rgba` holds
-/// `width × height` straight RGBA pixels in display orientation (an
-/// `ImageData`'s `data`). The library's normalisation (alpha over white,
-/// border trim, grayscale, Pillow's bicubic resize) and the ISCC
-/// Image-Code, as for the CLI; only the decoder differs.
-#[wasm_bindgen(js_name = fingerprintPixels, unchecked_return_type = "Fingerprint")]
-pub fn fingerprint_pixels(
-    width: u32,
-    height: u32,
-    #[wasm_bindgen(unchecked_param_type = "Uint8ClampedArray | Uint8Array")] rgba: JsValue,
-    label: String,
-) -> Result<JsValue, Thrown> {
-    let pixels = if let Some(array) = rgba.dyn_ref::<Uint8ClampedArray>() {
-        array.to_vec()
-    } else if let Some(array) = rgba.dyn_ref::<Uint8Array>() {
-        array.to_vec()
-    } else {
-        return Err(misuse(&format!(
-            "{label}: the pixels must be a Uint8ClampedArray or a Uint8Array, not {}",
-            kind_of(&rgba)
-        )));
-    };
-    let fingerprint = Fingerprint::of_rgba(&label, width, height, &pixels).map_err(Error::from)?;
-    to_js(&fingerprint_value(&fingerprint))
 }
 
 /// The error for an image the browser could not decode (`detail`, from

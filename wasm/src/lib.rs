@@ -46,17 +46,15 @@
 mod js;
 pub use js::Thrown;
 
-#[cfg(any())]
+#[cfg(not(feature = "fingerprint-module"))]
 mod fingerprint;
-#[cfg(any())]
+#[cfg(not(feature = "fingerprint-module"))]
 mod recovery;
 #[cfg(not(feature = "fingerprint-module"))]
 mod verifier;
-#[cfg(any())]
-pub use fingerprint::{
-    FingerprintOptionsArg, fingerprint_pixels, fingerprint_plan, no_browser_decoder, undecodable,
-};
-#[cfg(any())]
+#[cfg(not(feature = "fingerprint-module"))]
+pub use fingerprint::{FingerprintOptionsArg, fingerprint_plan, no_browser_decoder, undecodable};
+#[cfg(not(feature = "fingerprint-module"))]
 pub use recovery::{
     RecoverFileOptionsArg, RecoverOptionsArg, recover_from, recover_plan, recovery_candidates,
     recovery_request,
@@ -67,4 +65,4 @@ pub use verifier::{VerifyOptionsArg, decide, format_of, may_use, verify, warm_up
 #[cfg(feature = "fingerprint-module")]
 mod decoders;
 #[cfg(feature = "fingerprint-module")]
-pub use decoders::fingerprint_bytes;
+pub use decoders::{fingerprint_bytes, fingerprint_pixels};

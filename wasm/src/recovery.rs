@@ -6,13 +6,12 @@
 //! one — is the library's, made here, so that the result is the `recovered`
 //! object `hallmark verify --recover` puts in its report.
 
-use hallmark::fingerprint::Fingerprint;
 use hallmark::recover::{
     self, MAX_ANSWER_BYTES, MAX_CANDIDATES, Match, Resolver, binding_query, check_repository_url,
     manifest_url, matches_url, parse_matches,
 };
-use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
-use hallmark::{Error, TrustAnchors, Verifier};
+use hallmark::soft_binding::{ISCC_ALGORITHM, ISCC_IMAGE_256_HEADER, SoftBinding};
+use hallmark::{TrustAnchors, Verifier};
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -320,7 +319,11 @@ fn body_of(fingerprint: &JsValue) -> Result<[u8; 32], Thrown> {
     let unit = binding
         .value_bytes()
         .ok_or_else(|| wrong("its value is not base64"))?;
-    Fingerprint::from_unit_bytes(&unit)
-        .map(|fingerprint| fingerprint.body256())
-        .map_err(|e| wrong(&Error::from(e).to_string()))
+    // The core module has no ISCC code of its own (it is in the fingerprint
+    // module): the unit is the 256-bit Image-Code's header and its body.
+    match unit.split_first_chunk::<2>() {
+        Some((header, body)) if *header == ISCC_IMAGE_256_HEADER => <[u8; 32]>::try_from(body)
+            .map_err(|_| wrong(&format!("its body is {} bytes, not 32", body.len()))),
+        _ => Err(wrong("its value is not a 256-bit ISCC Image-Code")),
+    }
 }

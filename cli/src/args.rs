@@ -143,6 +143,37 @@ Exit status: as `hallmark verify`: 0 all valid or trusted, 1 any invalid, 2 any
 without credentials, 3 any unreadable, 64 usage error.")]
     Headers(HeadersArgs),
 
+    /// Filter WebDataset shards: decide every sample for a kind of use, print
+    /// the decisions, and write a filtered copy of each shard.
+    #[command(after_help = "\
+Samples are the runs of members sharing a key (WebDataset's rule: the path up to
+the first dot of the file name). Each sample's media are verified; the sample is
+kept or dropped for the kind given with --for:
+
+  allowed by intact credentials           kept
+  not allowed                             dropped
+  only on terms (constrained)             --constrained (default: drop)
+  broken credentials (invalid)            --invalid     (default: drop)
+  no credentials, or nothing said         --unsigned    (default: keep)
+  a media member that cannot be read      --unreadable  (default: drop)
+
+An unsigned statement in a file's XMP (IPTC, TDMRep) or a manifest recovered
+with --recover can only drop a sample, never keep one the rules would drop. A
+sample with several media is kept only if every one of them would keep it.
+Kept members are copied byte for byte, in order, never re-encoded.
+
+Each decision is one JSON line (shard, key, keep, state, use, basis, reason,
+members) on stdout, or in --decisions FILE. A damaged shard (truncated tar) is
+an error naming it, after the decisions of the samples before the damage.
+
+Examples:
+  hallmark scan shard-000000.tar --for ai_training -o filtered-000000.tar
+  hallmark scan shards/*.tar --for ai_training -o filtered/ --decisions decisions.jsonl
+
+Exit status: 0 every shard scanned; 3 a shard could not be read (the others
+are still scanned); 64 usage error.")]
+    Scan(ScanArgs),
+
     /// Run the verification service: POST a file, get its report as JSON.
     #[command(after_help = "\
 Endpoints: POST /v1/verify (the body is the file; Content-Type its media type, or
@@ -355,6 +386,55 @@ pub(crate) struct PolicyArgs {
     /// for the file's manifest by its fingerprint (it can only restrict).
     #[arg(long, value_name = "URL")]
     pub recover: Option<String>,
+}
+
+/// Keep or drop, for `hallmark scan`'s rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum KeepOrDrop {
+    /// Put the sample into the filtered shard.
+    Keep,
+    /// Leave it out.
+    Drop,
+}
+
+/// `hallmark scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// WebDataset shards (.tar or .tar.gz).
+    #[arg(required = true, value_name = "SHARD")]
+    pub shards: Vec<PathBuf>,
+    /// The kind of use: ai_training, ai_generative_training, ai_inference or data_mining.
+    #[arg(long = "for", value_name = "KIND")]
+    pub kind: String,
+    /// The filtered shard: a file for one shard, otherwise a folder (one
+    /// filtered shard per input, same name). A name ending in .gz is compressed.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Write the decisions (JSON Lines) to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// Samples allowed only on the creator's terms.
+    #[arg(long, value_enum, default_value = "drop", value_name = "RULE")]
+    pub constrained: KeepOrDrop,
+    /// Samples whose credentials are broken.
+    #[arg(long, value_enum, default_value = "drop", value_name = "RULE")]
+    pub invalid: KeepOrDrop,
+    /// Samples without credentials, or whose credentials say nothing about KIND.
+    #[arg(long, value_enum, default_value = "keep", value_name = "RULE")]
+    pub unsigned: KeepOrDrop,
+    /// Samples with a media member that cannot be read.
+    #[arg(long, value_enum, default_value = "drop", value_name = "RULE")]
+    pub unreadable: KeepOrDrop,
+    /// A PEM file of CA certificates you trust (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// Ask the manifest repository at this base URL about media without
+    /// intact credentials, by their fingerprint (it can only drop samples).
+    #[arg(long, value_name = "URL")]
+    pub recover: Option<String>,
+    /// Replace existing filtered shards.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `hallmark inspect`.

@@ -71,6 +71,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Publish(args) => commands::publish::run(args).map(ExitStatus::code),
         Command::Headers(args) => commands::headers::run(args).map(ExitStatus::code),
+        Command::Scan(args) => commands::scan::run(args).map(ExitStatus::code),
         #[cfg(feature = "serve")]
         Command::Serve(args) => done(commands::serve::run(args)),
         Command::Completions(args) => {

@@ -395,6 +395,8 @@ fn help_texts() {
         &["keygen", "--help"],
         &["inspect", "--help"],
         &["publish", "--help"],
+        &["headers", "--help"],
+        &["scan", "--help"],
         &["demo", "--help"],
         &["serve", "--help"],
         &["completions", "--help"],

@@ -20,6 +20,7 @@ mod common;
 mod guide;
 mod recover;
 mod safety;
+mod scan;
 mod serve;
 mod transcript;
 

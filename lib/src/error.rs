@@ -234,6 +234,16 @@ pub enum Error {
         detail: String,
     },
 
+    /// A shard (a tar archive of samples) cannot be read on: truncated, or
+    /// its headers are damaged.
+    #[error("{file}: not a readable tar shard: {detail}")]
+    BadShard {
+        /// The shard.
+        file: String,
+        /// What the tar reader reported.
+        detail: String,
+    },
+
     /// A manifest repository will not publish this file's manifest.
     #[error("{file}: cannot be published: {reason}")]
     NotPublishable {
@@ -342,6 +352,7 @@ impl Error {
             | Error::DamagedMedia { .. }
             | Error::UnreadableCredentials { .. }
             | Error::TooLarge { .. }
+            | Error::BadShard { .. }
             | Error::NotPublishable { .. } => ErrorKind::BadInput,
             Error::CannotSignFormat { .. }
             | Error::OutputExists { .. }

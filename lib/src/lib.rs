@@ -75,6 +75,9 @@ pub mod recover;
 #[cfg(feature = "repository")]
 #[cfg_attr(docsrs, doc(cfg(feature = "repository")))]
 pub mod repository;
+#[cfg(feature = "shards")]
+#[cfg_attr(docsrs, doc(cfg(feature = "shards")))]
+pub mod shards;
 #[cfg(feature = "sign")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sign")))]
 pub mod sign;

@@ -7,6 +7,7 @@ pub(crate) mod keygen;
 pub(crate) mod man;
 pub(crate) mod policy;
 pub(crate) mod publish;
+pub(crate) mod scan;
 #[cfg(feature = "serve")]
 pub(crate) mod serve;
 pub(crate) mod sign;

@@ -458,7 +458,7 @@ fn read_sidecar(name: &str, path: &Path) -> Result<Vec<u8>> {
 
 /// Add what `stream`'s XMP says outside the credentials (unsigned), compared
 /// with the signed policy when the credentials are intact.
-fn attach_unsigned<R: Read + Seek>(report: &mut Report, name: &str, stream: &mut R) {
+pub(crate) fn attach_unsigned<R: Read + Seek>(report: &mut Report, name: &str, stream: &mut R) {
     let Some(format) = MediaFormat::from_mime_type(&report.format) else {
         return;
     };

@@ -1,0 +1,314 @@
+//! `hallmark scan`: filter WebDataset shards for a kind of use.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use hallmark::recover::http::HttpResolver;
+use hallmark::shards::{Rule, Rules, SampleDecision, ScanOptions, ScanSummary, scan_shard};
+use hallmark::{Error, Verifier};
+use serde::Serialize;
+
+use crate::args::{KeepOrDrop, ScanArgs};
+use crate::commands::sign::parse_kind;
+use crate::commands::verify::load_anchors;
+use crate::exit::ExitStatus;
+use crate::failure::Failure;
+use crate::output::Output;
+use crate::render::sanitize;
+
+/// One line of the decisions: the library's decision, with its shard.
+#[derive(Serialize)]
+struct DecisionLine<'a> {
+    shard: &'a str,
+    #[serde(flatten)]
+    decision: &'a SampleDecision,
+}
+
+/// Scan every shard; the exit status says whether all could be read.
+pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus, Failure> {
+    let kind = parse_kind(&args.kind)?;
+    let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
+    let resolver = args.recover.as_deref().map(HttpResolver::new).transpose()?;
+    let mut options = ScanOptions::new(kind);
+    options.rules = Rules {
+        constrained: rule(args.constrained),
+        invalid: rule(args.invalid),
+        unsigned: rule(args.unsigned),
+        unreadable: rule(args.unreadable),
+    };
+    options.resolver = resolver.as_ref().map(|r| r as _);
+    let outputs = outputs_for(args)?;
+    let mut decisions = Decisions::open(args.decisions.as_deref())?;
+    let mut status = ExitStatus::Ok;
+    for (shard, output) in args.shards.iter().zip(outputs) {
+        let name = shard.display().to_string();
+        match scan_one(
+            &name,
+            shard,
+            output.as_deref(),
+            &verifier,
+            &options,
+            &mut decisions,
+        ) {
+            Ok(summary) => eprintln!(
+                "{}: kept {} of {} samples ({} verified, {} without a manifest by the pre-check)",
+                sanitize(&name),
+                summary.kept,
+                summary.samples,
+                summary.verified,
+                summary.prechecked
+            ),
+            Err(ScanFailure::Shard(error)) => {
+                eprintln!("hallmark: {}", sanitize(&error.to_string()));
+                status = status.max(ExitStatus::for_error(error.kind()));
+            }
+            Err(ScanFailure::Stop(failure)) => return Err(failure),
+        }
+        if decisions.is_closed() {
+            break;
+        }
+    }
+    decisions.finish()?;
+    Ok(status)
+}
+
+fn rule(choice: KeepOrDrop) -> Rule {
+    match choice {
+        KeepOrDrop::Keep => Rule::Keep,
+        KeepOrDrop::Drop => Rule::Drop,
+    }
+}
+
+/// Why one shard's scan ended early: its own damage (the next shard is
+/// scanned), or something that stops the command.
+enum ScanFailure {
+    Shard(Error),
+    Stop(Failure),
+}
+
+/// Where each shard's filtered copy goes, if anywhere: `-o FILE` for one
+/// shard (or into `-o` when it is a folder), `-o DIR/NAME` for several.
+fn outputs_for(args: &ScanArgs) -> Result<Vec<Option<PathBuf>>, Failure> {
+    let Some(out) = &args.output else {
+        return Ok(vec![None; args.shards.len()]);
+    };
+    let into_folder = args.shards.len() > 1 || out.is_dir();
+    if into_folder {
+        std::fs::create_dir_all(out).map_err(|e| {
+            Failure::usage(format!("{}: cannot create the folder: {e}", out.display()))
+        })?;
+    }
+    let mut outputs = Vec::with_capacity(args.shards.len());
+    for shard in &args.shards {
+        let target = if into_folder {
+            let name = shard.file_name().ok_or_else(|| {
+                Failure::usage(format!("{}: not a shard file name", shard.display()))
+            })?;
+            out.join(name)
+        } else {
+            out.clone()
+        };
+        if same_file(shard, &target) {
+            return Err(Failure::usage(format!(
+                "{}: the filtered shard would replace its input; choose another -o",
+                target.display()
+            )));
+        }
+        if target.exists() && !args.force {
+            return Err(Failure::usage(format!(
+                "{}: exists; use --force to replace it",
+                target.display()
+            )));
+        }
+        if outputs.contains(&Some(target.clone())) {
+            return Err(Failure::usage(format!(
+                "{}: two shards of the same name would land there",
+                target.display()
+            )));
+        }
+        outputs.push(Some(target));
+    }
+    Ok(outputs)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Scan one shard into `output` (written beside it under a temporary name,
+/// renamed when the shard is done, removed if it is not).
+fn scan_one(
+    name: &str,
+    shard: &Path,
+    output: Option<&Path>,
+    verifier: &Verifier,
+    options: &ScanOptions<'_>,
+    decisions: &mut Decisions,
+) -> Result<ScanSummary, ScanFailure> {
+    let input = File::open(shard).map_err(|e| {
+        ScanFailure::Shard(Error::Io {
+            file: name.into(),
+            action: "cannot read",
+            source: e,
+        })
+    })?;
+    let mut on_decision = |decision: &SampleDecision| {
+        decisions.write(name, decision);
+        Ok(())
+    };
+    let Some(output) = output else {
+        return scan_shard(
+            name,
+            input,
+            verifier,
+            options,
+            None::<&mut std::io::Sink>,
+            &mut on_decision,
+        )
+        .map_err(ScanFailure::Shard);
+    };
+    let partial = partial_path(output);
+    let out_name = output.display().to_string();
+    let write_error = |e| {
+        ScanFailure::Stop(Failure::from_error(&Error::Io {
+            file: out_name.clone(),
+            action: "cannot write",
+            source: e,
+        }))
+    };
+    let file = File::create(&partial).map_err(write_error)?;
+    let gzip = output.extension().is_some_and(|e| e == "gz" || e == "tgz");
+    let result = if gzip {
+        let mut encoder = GzEncoder::new(BufWriter::new(file), Compression::default());
+        scan_shard(
+            name,
+            input,
+            verifier,
+            options,
+            Some(&mut encoder),
+            &mut on_decision,
+        )
+        .and_then(|summary| {
+            encoder
+                .finish()
+                .and_then(|mut w| w.flush())
+                .map_err(|e| Error::Io {
+                    file: out_name.clone(),
+                    action: "cannot write",
+                    source: e,
+                })
+                .map(|()| summary)
+        })
+    } else {
+        let mut writer = BufWriter::new(file);
+        scan_shard(
+            name,
+            input,
+            verifier,
+            options,
+            Some(&mut writer),
+            &mut on_decision,
+        )
+        .and_then(|summary| {
+            writer
+                .flush()
+                .map_err(|e| Error::Io {
+                    file: out_name.clone(),
+                    action: "cannot write",
+                    source: e,
+                })
+                .map(|()| summary)
+        })
+    };
+    match result {
+        Ok(summary) => {
+            std::fs::rename(&partial, output).map_err(write_error)?;
+            Ok(summary)
+        }
+        Err(error) => {
+            // A shard cut short is no filtered shard: nothing half-written is left.
+            let _ = std::fs::remove_file(&partial);
+            Err(ScanFailure::Shard(error))
+        }
+    }
+}
+
+fn partial_path(output: &Path) -> PathBuf {
+    let mut name = output.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    output.with_file_name(name)
+}
+
+/// Where decision lines go: stdout, or a file.
+enum Decisions {
+    Stdout(Output),
+    File {
+        name: String,
+        writer: BufWriter<File>,
+        error: Option<std::io::Error>,
+    },
+}
+
+impl Decisions {
+    fn open(path: Option<&Path>) -> Result<Self, Failure> {
+        Ok(match path {
+            None => Decisions::Stdout(Output::stdout()),
+            Some(path) => Decisions::File {
+                name: path.display().to_string(),
+                writer: BufWriter::new(File::create(path).map_err(|e| {
+                    Failure::usage(format!(
+                        "{}: cannot write the decisions: {e}",
+                        path.display()
+                    ))
+                })?),
+                error: None,
+            },
+        })
+    }
+
+    fn write(&mut self, shard: &str, decision: &SampleDecision) {
+        // Serialising these plain structures cannot fail; an empty object is a safe fallback.
+        let mut line = serde_json::to_string(&DecisionLine { shard, decision })
+            .unwrap_or_else(|_| "{}".into());
+        line.push('\n');
+        match self {
+            Decisions::Stdout(out) => out.write(&line),
+            Decisions::File { writer, error, .. } => {
+                if error.is_none()
+                    && let Err(e) = writer.write_all(line.as_bytes())
+                {
+                    *error = Some(e);
+                }
+            }
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        match self {
+            Decisions::Stdout(out) => out.is_closed(),
+            Decisions::File { error, .. } => error.is_some(),
+        }
+    }
+
+    fn finish(self) -> Result<(), Failure> {
+        match self {
+            Decisions::Stdout(out) => out.finish(),
+            Decisions::File {
+                name,
+                mut writer,
+                error,
+            } => match error.map_or_else(|| writer.flush(), Err) {
+                Ok(()) => Ok(()),
+                Err(e) => Err(Failure::usage(format!(
+                    "{name}: cannot write the decisions: {e}"
+                ))),
+            },
+        }
+    }
+}

@@ -303,10 +303,47 @@ pub const MAX_ANSWER_BYTES: u64 = crate::verify::MAX_SIDECAR_BYTES;
 
 /// The candidates of a repository's answer to a match query (`200`, a
 /// JSON `{"matches": [...]}`).
+///
+/// Read through [`serde_json::Value`] rather than derived deserializers, so
+/// that the browser build, which already parses JSON values, gains no new
+/// parser code for it.
 pub fn parse_matches(repository: &str, body: &[u8]) -> Result<Vec<Match>> {
-    serde_json::from_slice::<Matches>(body)
-        .map(|answer| answer.matches)
-        .map_err(|e| unavailable(repository, format!("not the API's answer: {e}")))
+    let wrong = |why: String| unavailable(repository, format!("not the API's answer: {why}"));
+    let answer: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| wrong(e.to_string()))?;
+    let matches = answer
+        .get("matches")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| wrong("no \"matches\" array".into()))?;
+    matches
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let text = |key: &str| match m.get(key) {
+                None | Some(serde_json::Value::Null) => Ok(None),
+                Some(serde_json::Value::String(text)) => Ok(Some(text.clone())),
+                Some(_) => Err(wrong(format!("matches[{i}].{key} is not a string"))),
+            };
+            let manifest_id = text("manifestId")?
+                .ok_or_else(|| wrong(format!("matches[{i}] has no manifestId")))?;
+            let similarity_score = match m.get("similarityScore") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(score) => Some(
+                    score
+                        .as_u64()
+                        .and_then(|n| u8::try_from(n).ok())
+                        .ok_or_else(|| {
+                            wrong(format!("matches[{i}].similarityScore is not 0-255"))
+                        })?,
+                ),
+            };
+            Ok(Match {
+                manifest_id,
+                endpoint: text("endpoint")?,
+                similarity_score,
+            })
+        })
+        .collect()
 }
 
 /// The error for a repository that cannot be reached or does not answer as
@@ -323,17 +360,15 @@ pub fn unavailable(repository: &str, detail: String) -> Error {
 /// refusal for a 4xx, with the repository's own message when its body is
 /// the API's error (`{"error": {"message"}}`); unavailable otherwise.
 pub fn refused(repository: &str, what: &str, status: u16, body: &[u8]) -> Error {
-    #[derive(Deserialize)]
-    struct ErrorAnswer {
-        error: ErrorDetail,
-    }
-    #[derive(Deserialize)]
-    struct ErrorDetail {
-        message: String,
-    }
-    let message = serde_json::from_slice::<ErrorAnswer>(body)
-        .map(|answer| answer.error.message)
-        .unwrap_or_else(|_| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned());
+    let message = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|answer| {
+            answer
+                .pointer("/error/message")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned());
     if (400..500).contains(&status) {
         Error::RepositoryRefused {
             file: what.to_owned(),
@@ -422,6 +457,24 @@ mod tests {
         let error = refused("http://h", "the match query", 503, b"busy");
         assert_eq!(error.kind(), crate::ErrorKind::Environment);
         assert!(parse_matches("http://h", b"[]").is_err());
+        assert!(parse_matches("http://h", br#"{"matches": [{"endpoint": "x"}]}"#).is_err());
+        assert!(
+            parse_matches("http://h", br#"{"matches": [{"manifestId": 1}]}"#).is_err_and(|e| e
+                .to_string()
+                .contains("matches[0].manifestId is not a string"))
+        );
+        assert_eq!(
+            parse_matches(
+                "http://h",
+                br#"{"matches": [{"manifestId": "urn:c2pa:y", "endpoint": "https://other.example", "similarityScore": null}]}"#
+            )
+            .unwrap(),
+            [Match {
+                manifest_id: "urn:c2pa:y".into(),
+                endpoint: Some("https://other.example".into()),
+                similarity_score: None,
+            }]
+        );
         let matches = parse_matches(
             "http://h",
             br#"{"matches": [{"manifestId": "urn:c2pa:x", "similarityScore": 99}]}"#,

@@ -36,9 +36,6 @@ import initCore, {
   verify as verifyCore,
   words as wordsCore,
   fingerprintPlan,
-  noBrowserDecoder,
-  undecodable,
-  recoverPlan,
   recoveryRequest,
   recoveryCandidates,
   recoverFrom,
@@ -48,6 +45,8 @@ import initCore, {
 import initFingerprint, {
   fingerprintBytes,
   fingerprintPixels,
+  noBrowserDecoder,
+  undecodable,
   __wbg_reset_state as resetFingerprint,
 } from "./hallmark_wasm_fingerprint.js";
 
@@ -168,8 +167,12 @@ function loadFingerprint() {
   return fingerprintReady;
 }
 
-/** The browser's decoding of an image: its RGBA pixels in display orientation. */
+/**
+ * The browser's decoding of an image: its RGBA pixels in display
+ * orientation. Its errors are made by the fingerprint module, loaded first.
+ */
 async function browserPixels(bytes, plan) {
+  await loadFingerprint();
   if (typeof createImageBitmap !== "function" || typeof OffscreenCanvas !== "function") {
     throw noBrowserDecoder(plan.label);
   }
@@ -200,7 +203,7 @@ async function browserPixels(bytes, plan) {
  */
 async function fingerprintBy(plan, bytes) {
   if (plan.decoder === "browser") {
-    const [{ width, height, data }] = await Promise.all([browserPixels(bytes, plan), loadFingerprint()]);
+    const { width, height, data } = await browserPixels(bytes, plan);
     return guarded(resetFingerprint, () => {}, () => fingerprintPixels(width, height, data, plan.label));
   }
   await loadFingerprint();
@@ -213,7 +216,7 @@ async function fingerprintBy(plan, bytes) {
  * fingerprint (an SVG, a video…) and for one that cannot be decoded.
  */
 export async function fingerprint(bytes, mimeType, options) {
-  const plan = guarded(resetCore, warmUp, () => fingerprintPlan(bytes, mimeType, options));
+  const plan = guarded(resetCore, warmUp, () => fingerprintPlan(bytes, mimeType, options, false));
   return fingerprintBy(plan, bytes);
 }
 
@@ -301,7 +304,7 @@ export async function recoverFingerprint(fingerprint, options) {
  * and the fingerprint's `name` and `decoder`.
  */
 export async function recover(bytes, mimeType, options) {
-  const plan = guarded(resetCore, warmUp, () => recoverPlan(bytes, mimeType, options));
+  const plan = guarded(resetCore, warmUp, () => fingerprintPlan(bytes, mimeType, options, true));
   const found = await fingerprintBy(plan.fingerprint, bytes);
   return recoverFingerprint(found, plan.lookUp);
 }

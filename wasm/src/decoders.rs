@@ -5,14 +5,14 @@
 //! a file is fingerprinted, whichever decoder is used; it is too large for
 //! the core module.
 
-use hallmark::Error;
 use hallmark::fingerprint::Fingerprint;
 use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
+use hallmark::{Error, ErrorKind};
 use js_sys::{Uint8Array, Uint8ClampedArray};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{Thrown, byte_view, kind_of, misuse, to_js};
+use crate::js::{Thrown, byte_view, kind_of, misuse, thrown, to_js};
 
 /// A fingerprint as the package gives it: a soft binding of `io.iscc.v0`
 /// (`alg`, base64 `value`, `iscc`).
@@ -57,4 +57,30 @@ pub fn fingerprint_pixels(
     };
     let fingerprint = Fingerprint::of_rgba(&label, width, height, &pixels).map_err(Error::from)?;
     fingerprint_value(&fingerprint)
+}
+
+/// The error for an image the browser could not decode (`detail`, from
+/// the browser): the file's problem.
+#[wasm_bindgen(js_name = undecodable)]
+pub fn undecodable(label: String, detail: String) -> js_sys::Error {
+    Thrown::from(Error::DamagedMedia {
+        file: label,
+        format: "image",
+        detail: format!("the browser cannot decode it ({detail})"),
+    })
+    .into_error()
+}
+
+/// The error for a page or worker without the browser decoder
+/// (`createImageBitmap` and `OffscreenCanvas`): the environment's problem.
+#[wasm_bindgen(js_name = noBrowserDecoder)]
+pub fn no_browser_decoder(label: String) -> js_sys::Error {
+    thrown(
+        ErrorKind::Environment,
+        &format!(
+            "{label}: this browser context has no image decoder for scripts \
+             (createImageBitmap and OffscreenCanvas); use the decoder \"wasm\""
+        ),
+    )
+    .into_error()
 }

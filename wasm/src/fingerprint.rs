@@ -1,16 +1,16 @@
-//! Fingerprints in the core module: which files get one, with which
-//! decoder, and the errors of the browser's decoder. The fingerprint itself
-//! (of the file's bytes, or of the pixels the browser decoded) is the
-//! fingerprint module's job (`decoders.rs`), fetched on first use: the
-//! ISCC code and the image decoders do not fit in the core's size budget.
+//! Fingerprints in the core module: which files get one, and with which
+//! decoder. The fingerprint itself (of the file's bytes, or of the pixels
+//! the browser decoded) and the errors of the browser's decoder are the
+//! fingerprint module's (`decoders.rs`), fetched on first use: the ISCC
+//! code and the image decoders do not fit in the core's size budget.
 
 use hallmark::format::SNIFF_LEN;
-use hallmark::{Error, ErrorKind, MediaFormat};
+use hallmark::{Error, MediaFormat};
 use js_sys::Object;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{Thrown, byte_view, field, misuse, options_object, thrown, to_js};
+use crate::js::{Thrown, byte_view, field, misuse, object, options_object};
+use crate::recovery::{LOOKUP_KEYS, Lookup};
 use crate::verifier::{VerifyOptions, identify};
 
 #[wasm_bindgen]
@@ -21,11 +21,10 @@ extern "C" {
 }
 
 /// The option keys `fingerprint` knows.
-pub(crate) const FINGERPRINT_KEYS: [&str; 2] = ["name", "decoder"];
+const FINGERPRINT_KEYS: [&str; 2] = ["name", "decoder"];
 
 /// Which decoder turns the file into pixels.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Decoder {
     /// The fingerprint module: the library's own decoders, as the CLI.
     #[default]
@@ -63,44 +62,54 @@ impl FingerprintOptions {
     }
 }
 
-/// What `fingerprint` is to do with a file.
-#[derive(Serialize)]
-struct Plan {
-    /// What errors call the file.
-    label: String,
-    /// The media type it is (what the browser's decoder is told).
-    format: &'static str,
-    /// The decoder to use.
-    decoder: Decoder,
-}
-
-/// Check a `fingerprint` call and say what to do: the file's label, its
-/// media type and the decoder. Throws for bad options, and for a file
-/// hallmark does not fingerprint (an SVG, a video, a format it cannot
-/// read), as the CLI refuses them.
+/// Check a `fingerprint` call (or, with `look_up`, a `recover` call) and
+/// say what to do: `{label, format, decoder}`, the file's label, its media
+/// type and the decoder; with `look_up`, `{fingerprint: that, lookUp:
+/// {repository, trustAnchors}}`. Throws, before anything is decoded or
+/// fetched, for bad options, a repository that is no http(s) URL, a trust
+/// anchor that cannot be used, and a file hallmark does not fingerprint (an
+/// SVG, a video, a format it cannot read), as the CLI refuses them.
 #[wasm_bindgen(js_name = fingerprintPlan)]
 pub fn fingerprint_plan(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     #[wasm_bindgen(js_name = mimeType)] mime_type: String,
     options: Option<FingerprintOptionsArg>,
+    #[wasm_bindgen(js_name = lookUp)] look_up: bool,
 ) -> Result<JsValue, Thrown> {
-    let options = match options_object(
-        options.map(JsValue::from),
-        &FINGERPRINT_KEYS,
-        "{ name: \"photo.jpg\", decoder: \"wasm\" }",
-    )? {
-        Some(object) => FingerprintOptions::from_object(&object)?,
+    let mut keys = FINGERPRINT_KEYS.to_vec();
+    if look_up {
+        keys.extend(LOOKUP_KEYS);
+    }
+    let example = if look_up {
+        "{ repository: \"https://repository.example\", trustAnchors: [pem], name: \"photo.jpg\" }"
+    } else {
+        "{ name: \"photo.jpg\", decoder: \"wasm\" }"
+    };
+    let object = options_object(options.map(JsValue::from), &keys, example)?;
+    // The lookup's options first: a bad repository fails before the file is looked at.
+    let lookup = if look_up {
+        Some(Lookup::from_object(object.as_ref())?)
+    } else {
+        None
+    };
+    let options = match &object {
+        Some(object) => FingerprintOptions::from_object(object)?,
         None => FingerprintOptions::default(),
     };
-    plan(&bytes, &mime_type, options)
+    let plan = plan(&bytes, &mime_type, options)?;
+    Ok(match lookup {
+        Some(lookup) => object_of_both(plan, &lookup),
+        None => plan,
+    })
+}
+
+/// `{fingerprint, lookUp}`: a `recover` call's plan.
+fn object_of_both(plan: JsValue, lookup: &Lookup) -> JsValue {
+    object(&[("fingerprint", plan), ("lookUp", lookup.to_js())])
 }
 
 /// The plan for a file, once the options are read.
-pub(crate) fn plan(
-    bytes: &JsValue,
-    mime_type: &str,
-    options: FingerprintOptions,
-) -> Result<JsValue, Thrown> {
+fn plan(bytes: &JsValue, mime_type: &str, options: FingerprintOptions) -> Result<JsValue, Thrown> {
     let claims = VerifyOptions {
         trust_anchors: Vec::new(),
         name: options.name,
@@ -125,11 +134,15 @@ pub(crate) fn plan(
     if let Some(reason) = format.fingerprint_refusal() {
         return Err(unsupported(&label, format, reason));
     }
-    to_js(&Plan {
-        label,
-        format: format.mime_type(),
-        decoder: options.decoder,
-    })
+    let decoder = match options.decoder {
+        Decoder::Wasm => "wasm",
+        Decoder::Browser => "browser",
+    };
+    Ok(object(&[
+        ("label", JsValue::from_str(&label)),
+        ("format", JsValue::from_str(format.mime_type())),
+        ("decoder", JsValue::from_str(decoder)),
+    ]))
 }
 
 /// The error for a format that gets no fingerprint.
@@ -139,30 +152,4 @@ fn unsupported(label: &str, format: MediaFormat, reason: &str) -> Thrown {
         detail: format!("no fingerprint of {}: {reason}", format.name()),
     }
     .into()
-}
-
-/// The error for an image the browser could not decode (`detail`, from
-/// the browser): the file's problem.
-#[wasm_bindgen(js_name = undecodable)]
-pub fn undecodable(label: String, detail: String) -> js_sys::Error {
-    Thrown::from(Error::DamagedMedia {
-        file: label,
-        format: "image",
-        detail: format!("the browser cannot decode it ({detail})"),
-    })
-    .into_error()
-}
-
-/// The error for a page or worker without the browser decoder
-/// (`createImageBitmap` and `OffscreenCanvas`): the environment's problem.
-#[wasm_bindgen(js_name = noBrowserDecoder)]
-pub fn no_browser_decoder(label: String) -> js_sys::Error {
-    thrown(
-        ErrorKind::Environment,
-        &format!(
-            "{label}: this browser context has no image decoder for scripts \
-             (createImageBitmap and OffscreenCanvas); use the decoder \"wasm\""
-        ),
-    )
-    .into_error()
 }

@@ -26,7 +26,9 @@ impl From<hallmark::Error> for Thrown {
 }
 
 impl Thrown {
-    /// The `Error` itself, to hand to JavaScript as a value rather than throw it.
+    /// The `Error` itself, to hand to JavaScript as a value rather than throw
+    /// it (the browser decoder's errors, made by the fingerprint module).
+    #[cfg(feature = "fingerprint-module")]
     pub(crate) fn into_error(self) -> js_sys::Error {
         self.0
     }
@@ -158,6 +160,17 @@ pub(crate) fn byte_view(bytes: &JsValue, label: &str) -> Result<Uint8Array, Thro
         "{label}: the bytes must be a Uint8Array or an ArrayBuffer, not {}",
         kind_of(bytes)
     )))
+}
+
+/// A plain object with these properties, built directly: cheaper in the
+/// module than a serde `Serialize` for each small answer.
+pub(crate) fn object(properties: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in properties {
+        // Setting a property of a fresh, ordinary object cannot fail.
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
 }
 
 /// A value as the plain JavaScript object its JSON would parse to.

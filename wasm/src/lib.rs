@@ -53,16 +53,13 @@ mod recovery;
 #[cfg(not(feature = "fingerprint-module"))]
 mod verifier;
 #[cfg(not(feature = "fingerprint-module"))]
-pub use fingerprint::{FingerprintOptionsArg, fingerprint_plan, no_browser_decoder, undecodable};
+pub use fingerprint::{FingerprintOptionsArg, fingerprint_plan};
 #[cfg(not(feature = "fingerprint-module"))]
-pub use recovery::{
-    RecoverFileOptionsArg, RecoverOptionsArg, recover_from, recover_plan, recovery_candidates,
-    recovery_request,
-};
+pub use recovery::{RecoverOptionsArg, recover_from, recovery_candidates, recovery_request};
 #[cfg(not(feature = "fingerprint-module"))]
 pub use verifier::{VerifyOptionsArg, decide, format_of, may_use, verify, warm_up, words};
 
 #[cfg(feature = "fingerprint-module")]
 mod decoders;
 #[cfg(feature = "fingerprint-module")]
-pub use decoders::{fingerprint_bytes, fingerprint_pixels};
+pub use decoders::{fingerprint_bytes, fingerprint_pixels, no_browser_decoder, undecodable};

@@ -12,31 +12,25 @@ use hallmark::recover::{
 };
 use hallmark::soft_binding::{ISCC_ALGORITHM, ISCC_IMAGE_256_HEADER, SoftBinding};
 use hallmark::{TrustAnchors, Verifier};
-use js_sys::{Object, Reflect, Uint8Array};
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::fingerprint::{FINGERPRINT_KEYS, FingerprintOptions, plan};
-use crate::js::{Thrown, field, kind_of, misuse, options_object, to_js};
+use crate::js::{Thrown, field, kind_of, misuse, object, options_object, to_js};
 
 #[wasm_bindgen]
 extern "C" {
     /// The `options` argument of `recoverFingerprint`, typed for TypeScript.
     #[wasm_bindgen(typescript_type = "RecoverOptions")]
     pub type RecoverOptionsArg;
-
-    /// The `options` argument of `recover`, typed for TypeScript.
-    #[wasm_bindgen(typescript_type = "RecoverFileOptions")]
-    pub type RecoverFileOptionsArg;
 }
 
 /// The option keys of a lookup.
-const LOOKUP_KEYS: [&str; 2] = ["repository", "trustAnchors"];
+pub(crate) const LOOKUP_KEYS: [&str; 2] = ["repository", "trustAnchors"];
 
 /// What a lookup needs: the repository and the trust anchors its manifests
 /// are checked against.
-struct Lookup {
+pub(crate) struct Lookup {
     /// The repository's base URL, without a trailing slash (as reports name it).
     repository: String,
     /// PEM texts of the CA certificates the caller trusts.
@@ -47,7 +41,7 @@ impl Lookup {
     /// Read `repository` and `trustAnchors` from an options object whose keys
     /// were checked; the URL and the anchors are checked too, so that a bad
     /// one fails before anything is fetched.
-    fn from_object(object: Option<&Object>) -> Result<Self, Thrown> {
+    pub(crate) fn from_object(object: Option<&Object>) -> Result<Self, Thrown> {
         let repository: Option<String> = match object {
             Some(object) => field(
                 object,
@@ -77,6 +71,19 @@ impl Lookup {
         Ok(lookup)
     }
 
+    /// The lookup's options as `recoverFingerprint` takes them.
+    pub(crate) fn to_js(&self) -> JsValue {
+        let anchors: Array = self
+            .trust_anchors
+            .iter()
+            .map(|pem| JsValue::from_str(pem))
+            .collect();
+        object(&[
+            ("repository", JsValue::from_str(&self.repository)),
+            ("trustAnchors", anchors.into()),
+        ])
+    }
+
     /// The verifier the candidates are checked with.
     fn verifier(&self) -> Result<Verifier, Thrown> {
         let mut anchors = TrustAnchors::none();
@@ -87,92 +94,35 @@ impl Lookup {
     }
 }
 
-/// What the package fetches first: the match query.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Request {
-    /// The repository, as reports name it.
-    repository: String,
-    /// `POST` here…
-    url: String,
-    /// …this JSON body.
-    body: String,
-    /// The largest answer read (a bigger one is refused).
-    max_answer_bytes: u64,
-}
-
 /// Check a lookup and say what to ask first: the match query for this
 /// fingerprint (`POST /v1/matches/byBinding?maxResults=5`, as the CLI
-/// asks). Throws for bad options, a repository that is no http(s) URL, a
-/// trust anchor that cannot be used, or a fingerprint that is not one.
+/// asks): `{repository, url, body, maxAnswerBytes}`, `POST` the JSON `body`
+/// to `url` and read at most `maxAnswerBytes` of the answer. Throws for bad
+/// options, a repository that is no http(s) URL, a trust anchor that cannot
+/// be used, or a fingerprint that is not one.
 #[wasm_bindgen(js_name = recoveryRequest)]
 pub fn recovery_request(
     #[wasm_bindgen(unchecked_param_type = "Fingerprint")] fingerprint: JsValue,
     options: Option<RecoverOptionsArg>,
 ) -> Result<JsValue, Thrown> {
     let body256 = body_of(&fingerprint)?;
-    let object = options_object(
+    let options = options_object(
         options.map(JsValue::from),
         &LOOKUP_KEYS,
         "{ repository: \"https://repository.example\", trustAnchors: [pem] }",
     )?;
-    let lookup = Lookup::from_object(object.as_ref())?;
-    to_js(&Request {
-        url: matches_url(&lookup.repository, MAX_CANDIDATES),
-        body: binding_query(ISCC_ALGORITHM, &recover::query_value(&body256)),
-        repository: lookup.repository,
-        max_answer_bytes: MAX_ANSWER_BYTES,
-    })
-}
-
-/// The lookup's options, as `recoverFingerprint` takes them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LookUpOptions {
-    repository: String,
-    trust_anchors: Vec<String>,
-}
-
-/// Check a `recover` call and split its options: `{fingerprint, lookUp}`, the fingerprint's plan
-/// (as `fingerprintPlan` gives it) and the lookup's options. Throws before
-/// anything is decoded or fetched when an option, the repository, a trust
-/// anchor or the file's format is wrong.
-#[wasm_bindgen(js_name = recoverPlan)]
-pub fn recover_plan(
-    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
-    #[wasm_bindgen(js_name = mimeType)] mime_type: String,
-    options: Option<RecoverFileOptionsArg>,
-) -> Result<JsValue, Thrown> {
-    let mut keys = LOOKUP_KEYS.to_vec();
-    keys.extend(FINGERPRINT_KEYS);
-    let object = options_object(
-        options.map(JsValue::from),
-        &keys,
-        "{ repository: \"https://repository.example\", trustAnchors: [pem], name: \"photo.jpg\" }",
-    )?;
-    let lookup = Lookup::from_object(object.as_ref())?;
-    let fingerprint = match &object {
-        Some(object) => FingerprintOptions::from_object(object)?,
-        None => FingerprintOptions::default(),
-    };
-    let fingerprint = plan(&bytes, &mime_type, fingerprint)?;
-    let look_up = to_js(&LookUpOptions {
-        repository: lookup.repository,
-        trust_anchors: lookup.trust_anchors,
-    })?;
-    let both = Object::new();
-    // Setting a property of a fresh, ordinary object cannot fail.
-    let _ = Reflect::set(&both, &JsValue::from_str("fingerprint"), &fingerprint);
-    let _ = Reflect::set(&both, &JsValue::from_str("lookUp"), &look_up);
-    Ok(both.into())
-}
-
-/// One candidate the package is to fetch: `GET url`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Candidate {
-    manifest_id: String,
-    url: String,
+    let lookup = Lookup::from_object(options.as_ref())?;
+    let body = binding_query(ISCC_ALGORITHM, &recover::query_value(&body256));
+    Ok(object(&[
+        ("repository", JsValue::from_str(&lookup.repository)),
+        (
+            "url",
+            JsValue::from_str(&matches_url(&lookup.repository, MAX_CANDIDATES)),
+        ),
+        ("body", JsValue::from_str(&body)),
+        // A size, well within what a JavaScript number holds exactly.
+        ("maxAnswerBytes", JsValue::from_f64(MAX_ANSWER_BYTES as f64)),
+    ]))
 }
 
 /// The candidates of the repository's answer to the match query that the
@@ -183,13 +133,18 @@ struct Candidate {
 #[wasm_bindgen(js_name = recoveryCandidates, unchecked_return_type = "{manifestId: string, url: string}[]")]
 pub fn recovery_candidates(repository: String, answer: JsValue) -> Result<JsValue, Thrown> {
     let matches = matches_of(&repository, &answer)?;
-    let candidates: Vec<Candidate> = wanted(&matches)
-        .map(|m| Candidate {
-            url: manifest_url(&repository, &m.manifest_id),
-            manifest_id: m.manifest_id.clone(),
+    let candidates: Array = wanted(&matches)
+        .map(|m| {
+            object(&[
+                ("manifestId", JsValue::from_str(&m.manifest_id)),
+                (
+                    "url",
+                    JsValue::from_str(&manifest_url(&repository, &m.manifest_id)),
+                ),
+            ])
         })
         .collect();
-    to_js(&candidates)
+    Ok(candidates.into())
 }
 
 /// The candidates `recover` fetches: no `endpoint` (held by another
@@ -218,7 +173,7 @@ pub fn recover_from(
     let lookup = Lookup::from_object(object.as_ref())?;
     let verifier = lookup.verifier()?;
     let mut stores = Vec::new();
-    for item in js_sys::Array::from(&manifests).iter() {
+    for item in Array::from(&manifests).iter() {
         let id = Reflect::get(&item, &JsValue::from_str("manifestId"))
             .ok()
             .and_then(|id| id.as_string())

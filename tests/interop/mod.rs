@@ -5,5 +5,6 @@
 mod c2pa_python;
 mod c2pa_ts;
 pub(crate) mod common;
+mod datadiligence;
 mod iptc;
 mod other_producers;

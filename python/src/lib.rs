@@ -1,0 +1,34 @@
+//! The `hallmark` Python package's native module (`hallmark._native`):
+//! verify Content Credentials into the report dict every hallmark front end
+//! prints, answer "may this file be used for KIND?", and sign media.
+//!
+//! The front end only translates: reports, answers and errors come from the
+//! library, serialised as the CLI serialises them.
+
+mod decide;
+mod errors;
+mod input;
+mod many;
+mod signing;
+mod verify;
+
+use pyo3::prelude::*;
+
+/// The native module; `hallmark/__init__.py` re-exports it.
+#[pymodule(name = "_native")]
+fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("SCHEMA_VERSION", hallmark::verify::SCHEMA_VERSION)?;
+    m.add_class::<verify::PyVerifier>()?;
+    m.add_class::<many::VerifyMany>()?;
+    m.add_class::<signing::Credentials>()?;
+    m.add_function(wrap_pyfunction!(verify::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::verify_many, m)?)?;
+    m.add_function(wrap_pyfunction!(decide::may_use, m)?)?;
+    m.add_function(wrap_pyfunction!(decide::decide, m)?)?;
+    m.add_function(wrap_pyfunction!(signing::sign, m)?)?;
+    // The WebDataset shard filter's binding (`scan_shard`) is added here once
+    // the library's shard module lands.
+    Ok(())
+}

@@ -6,12 +6,26 @@
 // read cross-origin images that the page itself could not), verifies them with
 // the trust anchors saved on the options page, and caches the results per URL.
 //
+// An image whose own credentials are absent or broken is fingerprinted and
+// looked up in the manifest repositories saved on the options page (none by
+// default: then nothing is ever looked up), one after the other until one
+// holds a match. What a repository returns can only restrict (the library's
+// decide()). Lookups are cached with the check, per image URL, and
+// rate-limited (LOOKUPS_PER_MINUTE).
+//
 // Messages it answers (chrome.runtime.sendMessage):
-//   {type: "hallmark-verify", url}        -> {report, mayUse: {kind: answer}, words} | {error}
+//   {type: "hallmark-verify", url}        -> {report, mayUse: {kind: answer}, decisions: {kind: Decision},
+//                                             lookup, words} | {error}
 //        words: the library's words for people (the package's words()), which
 //        the content script and the report page show reports in: the content
 //        script cannot load the WebAssembly module itself.
+//        report.recovered: the manifest a repository found (as `hallmark verify
+//        --recover` reports it), when one did; decisions: decide() per kind.
+//        lookup: "off" (no repository saved, or not wanted: the credentials are
+//        intact), "found", "none" (no repository holds a match), "skipped" (a file
+//        that gets no fingerprint, or the rate limit) or "failed" (with lookupError).
 //   {type: "hallmark-check-anchors", pems} -> {ok: true} | {error}   (options page)
+//   {type: "hallmark-check-repository", url} -> {ok: true, repository} | {error}  (options page)
 //   {type: "hallmark-open-report", url}    -> opens report.html       (a click on a badge)
 //
 // A page must not be able to use the extension to reach hosts it could not
@@ -19,14 +33,17 @@
 // answer about images on loopback, private or link-local addresses (see
 // README.md, "Privacy and security notes").
 
-import init, { verify, mayUse, formatOf, words } from './pkg/hallmark_wasm.js';
+import init, { verify, decide, formatOf, recover, words } from './pkg/hallmark_wasm.js';
 
 const MENU_ID = 'hallmark-check';
 const MAX_BYTES = 50 * 1024 * 1024; // larger images are not verified
 const MAX_CACHE = 500; // cached URLs (oldest dropped first)
 const MAX_PARALLEL = 3; // images fetched and verified at once
-// url -> Promise<{report, mayUse, words}>; in-flight checks are shared, failures are
-// not kept. Cleared whenever the trust anchors change.
+const LOOKUPS_PER_MINUTE = 30; // repository lookups started in any minute; more wait their turn
+const MAX_WAITING_LOOKUPS = 60; // beyond this many waiting, an image is not looked up ("skipped")
+// url -> Promise<{report, mayUse, decisions, lookup, words}>; in-flight checks are
+// shared, failures are not kept. Cleared whenever the settings (trust anchors,
+// repositories) change.
 const cache = new Map();
 
 // ---------------------------------------------------------------- wasm
@@ -42,24 +59,45 @@ function loadVerifier() {
   return ready;
 }
 
-// ---------------------------------------------------------------- trust anchors
+// ---------------------------------------------------------------- settings
 
 /**
- * The saved PEM trust anchors. Read on every check rather than remembered, so
- * that a check asked for right after the options page saved (the content
- * script re-checks the page when it sees the change) already uses the new
- * ones; the cache is dropped whenever they differ from the last ones used.
+ * The saved settings: PEM trust anchors and repository base URLs. Read on
+ * every check rather than remembered, so that a check asked for right after
+ * the options page saved (the content script re-checks the page when it sees
+ * the change) already uses the new ones; the cache is dropped whenever they
+ * differ from the last ones used. A repository counts only while the
+ * extension holds the host permission the options page asked for it.
  */
 let cachedFor = null;
-async function trustAnchors() {
-  const { trustAnchors: saved } = await chrome.storage.local.get('trustAnchors');
-  const pems = Array.isArray(saved) ? saved.filter((p) => typeof p === 'string') : [];
-  const key = JSON.stringify(pems);
+async function settings() {
+  const saved = await chrome.storage.local.get(['trustAnchors', 'repositories']);
+  const strings = (list) => (Array.isArray(list) ? list.filter((p) => typeof p === 'string') : []);
+  const pems = strings(saved.trustAnchors);
+  const repositories = [];
+  for (const repository of strings(saved.repositories)) {
+    if (await permitted(repository)) repositories.push(repository);
+  }
+  const key = JSON.stringify([pems, repositories]);
   if (key !== cachedFor) {
     cache.clear();
     cachedFor = key;
   }
-  return pems;
+  return { pems, repositories };
+}
+
+/** The host-permission pattern for a repository's origin, e.g. "https://repository.example/*". */
+function originPattern(repository) {
+  return `${new URL(repository).origin}/*`;
+}
+
+/** Whether the extension may reach a repository: the host permission for its origin is held. */
+async function permitted(repository) {
+  try {
+    return await chrome.permissions.contains({ origins: [originPattern(repository)] });
+  } catch {
+    return false; // not a URL a permission can name
+  }
 }
 
 // A valid 1x1 PNG without credentials: verifying it can only fail because of
@@ -71,6 +109,37 @@ const PROBE_PNG = Uint8Array.from(
 async function checkAnchors(pems) {
   await loadVerifier();
   await verify(PROBE_PNG, 'image/png', { trustAnchors: pems });
+}
+
+/**
+ * Checks a repository URL the options page is about to save: the library
+ * must take it (recover() checks the URL first, and then refuses the empty
+ * file, so nothing is fingerprinted or sent), and the service must answer
+ * as a repository (GET /v1/services/supportedAlgorithms lists io.iscc.v0).
+ */
+async function checkRepository(url) {
+  await loadVerifier();
+  try {
+    await recover(new Uint8Array(0), 'application/octet-stream', { repository: url });
+  } catch (e) {
+    if (e?.kind !== 'bad_input') throw e; // the URL; bad_input is the empty file, after the URL passed
+  }
+  const repository = url.replace(/\/+$/, '');
+  let answer;
+  try {
+    const response = await fetch(`${repository}/v1/services/supportedAlgorithms`, {
+      credentials: 'omit', referrerPolicy: 'no-referrer', signal: AbortSignal.timeout(15_000),
+    });
+    answer = response.ok ? await response.json() : { status: response.status };
+  } catch (e) {
+    throw new Error(`cannot reach ${repository} (${errorText(e)})`);
+  }
+  const algorithms = [...(answer?.watermarks ?? []), ...(answer?.fingerprints ?? [])].map((a) => a?.alg);
+  if (!algorithms.includes('io.iscc.v0')) {
+    const why = answer?.status ? `it answered HTTP ${answer.status}` : 'it does not offer the io.iscc.v0 fingerprint';
+    throw new Error(`${repository} is not a manifest repository hallmark can use: ${why}`);
+  }
+  return repository;
 }
 
 // ---------------------------------------------------------------- private addresses
@@ -177,9 +246,58 @@ async function fetchBytes(url) {
   return { bytes, mime };
 }
 
+// ---------------------------------------------------------------- lookups
+
+const lookupStarts = []; // when each lookup of the last minute started (ms)
+const lookupQueue = []; // lookups waiting for the rate limit
+let lookupTimer = 0;
+
+/** Starts waiting lookups while the last minute leaves room. */
+function drainLookups() {
+  lookupTimer = 0;
+  const now = Date.now();
+  while (lookupStarts.length && now - lookupStarts[0] >= 60_000) lookupStarts.shift();
+  while (lookupQueue.length && lookupStarts.length < LOOKUPS_PER_MINUTE) {
+    lookupStarts.push(now);
+    lookupQueue.shift()(true);
+  }
+  if (lookupQueue.length && !lookupTimer) {
+    lookupTimer = setTimeout(drainLookups, 60_000 - (now - lookupStarts[0]) + 10);
+  }
+}
+
+/** Resolves true when a lookup may start now, false when too many are waiting already. */
+function lookupTurn() {
+  if (lookupQueue.length >= MAX_WAITING_LOOKUPS) return Promise.resolve(false);
+  const turn = new Promise((resolve) => lookupQueue.push(resolve));
+  drainLookups();
+  return turn;
+}
+
+/**
+ * Looks an image up in each repository in turn until one holds a match:
+ * {lookup, recovered?, lookupError?}. Only called with at least one repository.
+ */
+async function lookUp(bytes, type, pems, repositories) {
+  const failures = [];
+  for (const repository of repositories) {
+    if (!(await lookupTurn())) return { lookup: 'skipped', lookupError: 'too many lookups at once; not looked up' };
+    try {
+      const recovered = await recover(bytes, type, { repository, trustAnchors: pems });
+      if (recovered) return { lookup: 'found', recovered };
+    } catch (e) {
+      // A file that gets no fingerprint (an SVG, a GIF the decoder refuses…)
+      // is nobody's fault and no repository will know it: stop here.
+      if (e?.kind === 'bad_input') return { lookup: 'skipped', lookupError: errorText(e) };
+      failures.push(errorText(e));
+    }
+  }
+  return failures.length ? { lookup: 'failed', lookupError: failures.join('; ') } : { lookup: 'none' };
+}
+
 // ---------------------------------------------------------------- verifying
 
-async function check(url, pems) {
+async function check(url, { pems, repositories }) {
   const release = await slot();
   try {
     const [{ bytes, mime }] = await Promise.all([fetchBytes(url), loadVerifier()]);
@@ -191,9 +309,22 @@ async function check(url, pems) {
       throw new Error('this is a PDF document; the extension checks images only, not PDF files');
     }
     const report = await verify(bytes, type, { trustAnchors: pems });
+    // Looked up as `hallmark verify --recover` does: only when the file's own
+    // credentials are absent or broken, and only with a repository saved.
+    const intact = report.state === 'trusted' || report.state === 'valid';
+    let lookup = { lookup: 'off' };
+    if (!intact && repositories.length) {
+      lookup = await lookUp(bytes, type, pems, repositories);
+      if (lookup.recovered) report.recovered = lookup.recovered;
+    }
     const catalogue = words();
-    const answers = Object.fromEntries(catalogue.kinds.map(({ kind }) => [kind, mayUse(report, kind)]));
-    return { report, mayUse: answers, words: catalogue };
+    // decide(): the library's answer and what it rests on; a recovered
+    // manifest can only restrict.
+    const decisions = Object.fromEntries(catalogue.kinds.map(({ kind }) => [kind, decide(report, kind)]));
+    const answers = Object.fromEntries(Object.entries(decisions).map(([kind, d]) => [kind, d.answer]));
+    return {
+      report, mayUse: answers, decisions, lookup: lookup.lookup, lookupError: lookup.lookupError, words: catalogue,
+    };
   } catch (e) {
     // A trap (a crash inside the verifier): pkg/hallmark_wasm.js has already
     // instantiated the module afresh, so the next image gets a sound verifier.
@@ -206,14 +337,14 @@ async function check(url, pems) {
   }
 }
 
-/** Verifies the image at `url`, once per URL (until the trust anchors change). */
+/** Verifies (and looks up) the image at `url`, once per URL (until the settings change). */
 async function verifyUrl(url) {
-  const pems = await trustAnchors(); // clears the cache if they changed
+  const current = await settings(); // clears the cache if they changed
   let result = cache.get(url);
   if (result) {
     cache.delete(url); // re-insert below: most recently used last
   } else {
-    result = check(url, pems);
+    result = check(url, current);
     result.catch(() => { if (cache.get(url) === result) cache.delete(url); });
   }
   cache.set(url, result);
@@ -245,6 +376,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   }
   if (message?.type === 'hallmark-check-anchors' && Array.isArray(message.pems)) {
     checkAnchors(message.pems).then(() => sendResponse({ ok: true }), (e) => sendResponse({ error: errorText(e) }));
+    return true;
+  }
+  // Only the extension's own pages (the options page) may have a repository checked.
+  const fromOwnPage = typeof sender.url === 'string' && sender.url.startsWith(chrome.runtime.getURL(''));
+  if (message?.type === 'hallmark-check-repository' && typeof message.url === 'string' && fromOwnPage) {
+    checkRepository(message.url).then(
+      (repository) => sendResponse({ ok: true, repository }), (e) => sendResponse({ error: errorText(e) }));
     return true;
   }
   return false;

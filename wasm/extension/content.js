@@ -4,13 +4,17 @@
 // The contract tests rely on (see README.md):
 //  - an <img> is checked once it has loaded (complete, naturalWidth > 0): the
 //    extension never fetches what the page did not load itself;
-//  - every checked <img> gets data-hallmark-state = trusted | valid | invalid | none | error
+//  - every checked <img> gets data-hallmark-state = trusted | valid | invalid | recovered | none | error
 //    (and data-hallmark-ai-training = allowed | notAllowed | constrained | unspecified | unknown
-//    when it has credentials). Why a check failed never enters the page: the
+//    when it has credentials or recovered ones). Why a check failed never enters the page: the
 //    full report (context menu) shows it;
-//  - an image with credentials (trusted, valid, invalid) gets one badge,
+//  - "recovered": the image has no credentials of its own, but a manifest
+//    repository saved on the options page found intact ones by its
+//    fingerprint (they can only restrict: the library's decide());
+//  - an image with credentials (trusted, valid, invalid) or recovered ones gets one badge,
 //    <span class="hallmark-badge" data-hallmark-state data-hallmark-ai-training title>,
-//    appended to <body> and kept over the image's top-left corner;
+//    appended to <body> and kept over the image's top-left corner; a recovered
+//    one looks different (dashed outline, its own colour) and says so;
 //  - an image without credentials ("none") or that could not be checked ("error") gets no badge.
 //
 // Reports are untrusted input (anyone can write one into a file): only
@@ -25,7 +29,7 @@
   // Formatting helpers; the words come with each answer of the service worker.
   const words = globalThis.hallmarkWords;
 
-  const COLORS = { trusted: '#1b6e35', valid: '#35557a', invalid: '#b3261e' };
+  const COLORS = { trusted: '#1b6e35', valid: '#35557a', invalid: '#b3261e', recovered: '#6a3d9a' };
 
   // The badge's look, as inline !important declarations: `all: initial` first
   // wipes whatever the page's CSS would give a <span>, and inline !important
@@ -126,9 +130,13 @@
       return;
     }
     const { report } = response;
-    const state = ['trusted', 'valid', 'invalid', 'none'].includes(report.state) ? report.state : 'error';
+    let state = ['trusted', 'valid', 'invalid', 'none'].includes(report.state) ? report.state : 'error';
+    // No credentials of its own, but a repository's intact ones: "recovered".
+    const recovered = state === 'none' && words.recoveredIntact(report);
+    if (recovered) state = 'recovered';
     img.dataset.hallmarkState = state;
-    const label = words.badgeLabel(state, response.mayUse?.ai_training);
+    const label = recovered ? words.recoveredLabel(response.decisions, response.words)
+      : words.badgeLabel(state, response.mayUse?.ai_training);
     if (!label) return; // "none" (or something unexpected): no badge
 
     const aiTraining = response.mayUse?.ai_training || 'unknown';
@@ -139,9 +147,15 @@
     badge.dataset.hallmarkState = state;
     badge.dataset.hallmarkAiTraining = aiTraining;
     badge.textContent = label;
-    badge.setAttribute('title', words.badgeTitle(report, response.words));
+    badge.setAttribute('title', recovered ? words.recoveredTitle(report, response.decisions, response.words)
+      : words.badgeTitle(report, response.words));
     for (const [property, value] of BADGE_STYLE) badge.style.setProperty(property, value, 'important');
     badge.style.setProperty('background', COLORS[state], 'important');
+    if (recovered) {
+      // Not the file's own credentials: a dashed outline and italics set it apart.
+      badge.style.setProperty('border', '2px dashed #ffffff', 'important');
+      badge.style.setProperty('font-style', 'italic', 'important');
+    }
     badge.addEventListener('click', (event) => {
       // Only a real click by the person opens a tab, not one the page scripts.
       if (!event.isTrusted) return;
@@ -234,9 +248,10 @@
     schedule();
   }, true);
 
-  // New trust anchors change what "trusted" means: check everything again.
+  // New trust anchors change what "trusted" means, new repositories what is
+  // looked up: check everything again.
   chrome.storage.onChanged.addListener((changes, area) => {
-    if (area !== 'local' || !('trustAnchors' in changes)) return;
+    if (area !== 'local' || !('trustAnchors' in changes || 'repositories' in changes)) return;
     requests.clear();
     for (const img of document.querySelectorAll('img')) {
       forget(img);

@@ -6,7 +6,8 @@
 // the answer (`catalogue`, the package's words()). The report is untrusted
 // input: it reaches the page through textContent only.
 //
-// When done, <main id="report"> has data-state = trusted | valid | invalid | none | error.
+// When done, <main id="report"> has data-state = trusted | valid | invalid | recovered | none | error
+// ("recovered": no credentials of its own, but a repository's intact ones, shown in #recovered).
 
 'use strict';
 
@@ -21,11 +22,37 @@ function add(parent, tag, text) {
   return element;
 }
 
-/** One "term: value" line of the facts list; skipped when there is no value. */
-function fact(term, value) {
+/** One "term: value" line of a facts list (#details unless told); skipped when there is no value. */
+function fact(term, value, list = $('details')) {
   if (value === null || value === undefined || value === '') return;
-  add($('details'), 'dt', term);
-  add($('details'), 'dd', words.clean(value));
+  add(list, 'dt', term).dataset.term = term;
+  add(list, 'dd', words.clean(value));
+}
+
+/**
+ * The match a repository found: where, how close, who signed it, and what
+ * it says, by decide()'s answers (it can only restrict).
+ */
+function showRecovered(recovered, decisions, catalogue) {
+  const list = $('recovered');
+  $('recovered-section').hidden = false;
+  fact('Repository', recovered.repository, list);
+  fact('Similarity', `${Number(recovered.similarity)} % (${Number(recovered.distance)} of 256 bits differ)`, list);
+  fact('Signed by', words.signerName(recovered, catalogue), list);
+  fact('Certificate issued by', recovered.signer?.issuer, list);
+  fact('Its credentials', words.explainState(catalogue, recovered.state) ?? recovered.state, list);
+  fact('Title', recovered.title, list);
+  fact('Manifest', recovered.manifest_id, list);
+  $('uses-section').hidden = false;
+  for (const { kind, words: label } of catalogue.kinds) {
+    const decision = decisions?.[kind] ?? { answer: 'unknown' };
+    let text = `${label}: ${catalogue.answers[decision.answer] ?? words.clean(decision.answer)}`;
+    if (decision.explain) text += ` — ${decision.explain}`;
+    const item = add($('uses'), 'li', text);
+    item.dataset.kind = kind;
+    item.dataset.answer = decision.answer;
+    item.dataset.basis = decision.basis ?? '';
+  }
 }
 
 function showReport(report, mayUse, catalogue) {
@@ -108,8 +135,15 @@ async function main() {
     response = { error: (e && e.message) || String(e) };
   }
   if (response?.report && response.words) {
-    showReport(response.report, response.mayUse, response.words);
-    root.dataset.state = response.report.state;
+    const { report } = response;
+    showReport(report, response.mayUse, response.words);
+    root.dataset.state = report.state;
+    if (report.state === 'none' && words.recoveredIntact(report)) {
+      showRecovered(report.recovered, response.decisions, response.words);
+      $('verdict').textContent = `${words.explainState(response.words, 'none') ?? ''} `
+        + 'A repository recovered signed credentials for it (below).';
+      root.dataset.state = 'recovered';
+    }
   } else {
     $('verdict').textContent = `Could not check this image: ${response?.error || 'no answer from the extension'}`;
     root.dataset.state = 'error';

@@ -118,7 +118,56 @@ globalThis.hallmarkWords = (() => {
     return lines.join('\n');
   }
 
+  /** Whether a report carries an intact manifest a repository recovered for it. */
+  function recoveredIntact(report) {
+    const state = report?.recovered?.state;
+    return state === 'trusted' || state === 'valid';
+  }
+
+  /**
+   * The kinds of use a recovered manifest restricts, by decide()'s answers:
+   * [{kind, words, answer}] for "notAllowed" and "constrained" only (a
+   * recovered manifest can only restrict).
+   */
+  function restricted(decisions, catalogue) {
+    return catalogue.kinds
+      .map(({ kind, words }) => ({ kind, words, answer: decisions?.[kind]?.answer }))
+      .filter(({ answer }) => answer === 'notAllowed' || answer === 'constrained');
+  }
+
+  /**
+   * The badge of recovered credentials: "recovered: not for AI training", or
+   * the kinds it restricts ("recovered: not for data mining"), or
+   * "recovered: no restriction".
+   */
+  function recoveredLabel(decisions, catalogue) {
+    const training = decisions?.ai_training?.answer;
+    if (training === 'notAllowed') return 'recovered: not for AI training';
+    if (training === 'constrained') return 'recovered: AI training on terms';
+    const kinds = restricted(decisions, catalogue).map(({ words }) => words.toLowerCase());
+    return kinds.length ? `recovered: not for ${kinds.join(', ')}` : 'recovered: no restriction';
+  }
+
+  /** The tooltip of a recovered badge: where the credentials came from, and what they restrict. */
+  function recoveredTitle(report, decisions, catalogue) {
+    const r = report.recovered;
+    const lines = ['Content Credentials recovered — this copy has none of its own, but a repository '
+      + 'holds a signed manifest for a picture that looks the same.'];
+    lines.push(`Repository: ${clean(r.repository)} (similarity ${Number(r.similarity)} %).`);
+    const signer = signerName(r, catalogue);
+    if (signer) lines.push(`Signer: ${signer} (${explainState(catalogue, r.state) ?? clean(r.state)})`);
+    for (const { kind, words } of catalogue.kinds) {
+      const answer = decisions?.[kind]?.answer ?? 'unknown';
+      lines.push(`${words}: ${catalogue.answers[answer] ?? clean(answer)}.`);
+    }
+    const why = decisions?.ai_training?.explain;
+    if (why) lines.push(`${why.charAt(0).toUpperCase()}${why.slice(1)}.`);
+    lines.push('Right-click the image → "Check content credentials" (or click this badge) for the full report.');
+    return lines.join('\n');
+  }
+
   return {
     clean, signerName, signedWhen, formatDate, problems, describeUse, explainState, badgeLabel, badgeTitle,
+    recoveredIntact, restricted, recoveredLabel, recoveredTitle,
   };
 })();

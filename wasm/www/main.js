@@ -13,6 +13,8 @@ const statusLine = document.getElementById('status');
 const results = document.getElementById('results');
 const clearButton = document.getElementById('clear');
 const legend = document.getElementById('legend-states');
+const lookup = document.getElementById('lookup');
+const repositoryField = document.getElementById('repository');
 
 const cards = new Map(); // job id → its card
 let nextId = 0;
@@ -25,8 +27,8 @@ const verifier = new Verifier({
   onStart(id) {
     markVerifying(cards.get(id));
   },
-  onResult(id, report, answers, ms, words, why) {
-    showReport(cards.get(id), report, answers, ms, words, why);
+  onResult(id, report, answers, ms, words, why, lookedUp) {
+    showReport(cards.get(id), report, answers, ms, words, why, lookedUp);
     completed();
   },
   onError(id, message, ms) {
@@ -46,13 +48,15 @@ verifier.words().then(
 function addFiles(files) {
   if (files.length === 0) return;
   const trustAnchors = splitPemCertificates(trust.value);
+  // "Look it up": the repository a file without intact credentials is looked up in.
+  const repository = lookup.checked ? repositoryField.value.trim() || null : null;
   for (const file of files) {
     const id = nextId++;
     const mimeType = mimeTypeOf(file);
     const card = queuedCard(file, mimeType);
     cards.set(id, card);
     results.append(card);
-    verifier.add({ id, file, mimeType, trustAnchors });
+    verifier.add({ id, file, mimeType, trustAnchors, repository });
   }
   total += files.length;
   showStatus();

@@ -35,11 +35,16 @@ export function markVerifying(card) {
   card.querySelector('.verdict').textContent = 'Verifying…';
 }
 
-/** Fill the card with a verification report, in `words` (the package's words()). */
-export function showReport(card, report, answers, ms, words, why = {}) {
+/**
+ * Fill the card with a verification report, in `words` (the package's
+ * words()). `lookedUp` says what "look it up" found ({repository, found,
+ * error?}), or is null when the file was not looked up.
+ */
+export function showReport(card, report, answers, ms, words, why = {}, lookedUp = null) {
   resetBody(card, report.state, ms);
   const body = card.querySelector('.report-body');
   body.append(el('p', 'verdict', words.states[report.state]?.describe ?? report.state));
+  if (lookedUp) body.append(lookupBlock(report, lookedUp, words));
 
   if (report.state !== 'none') {
     const failures = report.statuses.filter((s) => s.kind === 'failure');
@@ -71,6 +76,32 @@ export function showError(card, message, ms, words) {
   resetBody(card, 'error', ms);
   card.querySelector('.report-body').append(el('p', 'verdict', message));
   card.append(answerBox(null, 'unknown', words));
+}
+
+/**
+ * What "look it up" found: the recovered manifest (repository, similarity,
+ * signer, its verdict), or that nothing matched, or why the lookup failed.
+ * `card.dataset.lookup` is "found", "none" or "failed".
+ */
+function lookupBlock(report, lookedUp, words) {
+  const card = el('div', 'recovered');
+  const recovered = report.recovered;
+  if (recovered) {
+    card.dataset.lookup = 'found';
+    card.append(el('p', 'recovered-head', 'Recovered from a repository'));
+    const signer = recovered.signer?.common_name ?? recovered.signer?.organization ?? words.phrases.unnamedSigner;
+    card.append(el('p', 'recovered-match',
+      `${recovered.repository} holds credentials for a picture that looks the same `
+      + `(similarity ${recovered.similarity} %, ${recovered.distance} of 256 bits differ), signed by ${signer}: `
+      + `${words.states[recovered.state]?.describe ?? recovered.state}.`));
+  } else if (lookedUp.error) {
+    card.dataset.lookup = 'failed';
+    card.append(el('p', 'lookup-note', `Not looked up in ${lookedUp.repository}: ${lookedUp.error}`));
+  } else {
+    card.dataset.lookup = 'none';
+    card.append(el('p', 'lookup-note', `${lookedUp.repository} holds no credentials for this picture.`));
+  }
+  return card;
 }
 
 /** The legend's list: what each state means, in the library's words. */

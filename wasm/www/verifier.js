@@ -14,7 +14,7 @@ const RECYCLE_AFTER_BYTES = 32 * 1024 * 1024;
 
 export class Verifier {
   /**
-   * @param {{onStart(id): void, onResult(id, report, answers, ms, words, why): void, onError(id, message, ms?): void}} handlers
+   * @param {{onStart(id): void, onResult(id, report, answers, ms, words, why, lookedUp): void, onError(id, message, ms?): void}} handlers
    */
   constructor(handlers) {
     this.handlers = handlers;
@@ -65,10 +65,11 @@ export class Verifier {
     job.file.arrayBuffer()
       .then((buffer) => {
         if (this.inFlight.get(job.id) !== job) return; // withdrawn by restart() or crashed() while reading
-        const { id, mimeType, trustAnchors } = job;
+        const { id, mimeType, trustAnchors, repository } = job;
         if (buffer.byteLength >= RECYCLE_AFTER_BYTES) this.recycleWhenIdle = true;
         const name = job.file.name;
-        this.ensureWorker().postMessage({ type: 'verify', id, buffer, mimeType, name, trustAnchors }, [buffer]);
+        this.ensureWorker().postMessage(
+          { type: 'verify', id, buffer, mimeType, name, trustAnchors, repository: repository ?? null }, [buffer]);
       })
       .catch((error) => {
         if (this.inFlight.get(job.id) !== job) return;
@@ -104,7 +105,8 @@ export class Verifier {
     if (type === 'start') {
       this.handlers.onStart(id);
     } else if (type === 'result') {
-      this.finish(id, () => this.handlers.onResult(id, data.report, data.answers, data.ms, this.catalogue, data.why));
+      this.finish(id, () => this.handlers.onResult(
+        id, data.report, data.answers, data.ms, this.catalogue, data.why, data.lookedUp));
     } else if (type === 'error') {
       if (data.fatal) this.restart(id);
       this.finish(id, () => this.handlers.onError(id, data.message, data.ms));

@@ -1,14 +1,18 @@
 // The verification worker: loads the WebAssembly verifier once and checks
 // files one after another, so the page stays responsive even for large videos.
 //
-// In:  {type: 'verify', id, buffer: ArrayBuffer (transferred), mimeType, name, trustAnchors: string[]}
+// In:  {type: 'verify', id, buffer: ArrayBuffer (transferred), mimeType, name, trustAnchors: string[],
+//       repository: string|null}   repository: look a file without intact credentials up there
+//       ("look it up"), as `hallmark verify --recover` does
 // Out: {type: 'words', words} once loaded, before any result: the library's words (words())
 //      {type: 'words', error} if the verifier cannot be loaded
 //      {type: 'start', id}
-//      {type: 'result', id, report, answers: {ai_training: Answer, …}, why: {ai_training: string|null, …}, ms}
+//      {type: 'result', id, report, answers: {ai_training: Answer, …}, why: {ai_training: string|null, …}, ms,
+//       lookedUp: null | {repository, found: boolean, error?: string}}
+//       report.recovered is set when the repository found the file's credentials
 //      {type: 'error', id, message, fatal, ms}   fatal: the verifier crashed; start a new worker
 
-import init, { verify, decide, words } from '../pkg/hallmark_wasm.js';
+import init, { verify, decide, recover, words } from '../pkg/hallmark_wasm.js';
 
 // Started at once, awaited by every job: the module is fetched and compiled
 // only once. The page gets the library's words as soon as they are there,
@@ -34,7 +38,23 @@ self.onmessage = ({ data }) => {
   queue = queue.then(() => run(data));
 };
 
-async function run({ id, buffer, mimeType, name, trustAnchors }) {
+/**
+ * Look a file whose credentials are absent or broken up in `repository`:
+ * {repository, found, error?}. The fingerprint, not the file, is sent.
+ */
+async function lookUp(buffer, mimeType, name, trustAnchors, repository, report) {
+  try {
+    const recovered = await recover(buffer, mimeType, { repository, trustAnchors, name });
+    if (recovered) report.recovered = recovered;
+    return { repository, found: recovered !== null };
+  } catch (error) {
+    let message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith(`${name}: `)) message = message.slice(name.length + 2);
+    return { repository, found: false, error: message };
+  }
+}
+
+async function run({ id, buffer, mimeType, name, trustAnchors, repository }) {
   self.postMessage({ type: 'start', id });
   const started = performance.now();
   try {
@@ -42,12 +62,16 @@ async function run({ id, buffer, mimeType, name, trustAnchors }) {
     // The name makes the report the CLI's for this file, format included.
     const options = trustAnchors.length > 0 ? { trustAnchors, name } : { name };
     const report = await verify(buffer, mimeType, options);
+    // Only files whose own credentials are absent or broken are looked up, as by the CLI.
+    const intact = report.state === 'trusted' || report.state === 'valid';
+    const lookedUp = repository && !intact
+      ? await lookUp(buffer, mimeType, name, trustAnchors, repository, report) : null;
     // decide() is mayUse() with what the answer rests on: an unsigned
     // statement in the file's XMP can restrict, and the page says so.
     const decisions = kinds.map((kind) => [kind, decide(report, kind)]);
     const answers = Object.fromEntries(decisions.map(([kind, d]) => [kind, d.answer]));
     const why = Object.fromEntries(decisions.map(([kind, d]) => [kind, d.explain]));
-    self.postMessage({ type: 'result', id, report, answers, why, ms: performance.now() - started });
+    self.postMessage({ type: 'result', id, report, answers, why, lookedUp, ms: performance.now() - started });
   } catch (error) {
     // A WebAssembly trap (a Rust panic, or running out of memory) may leave
     // the module in a broken state: ask for a fresh worker.

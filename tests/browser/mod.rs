@@ -1,6 +1,7 @@
 //! The browser verifier in real Chromium: the API against a corpus signed by
 //! hallmark and by two independent implementations, compared field by field
-//! with the CLI; the demo page; the extension. The Chromium side is
+//! with the CLI; the demo page; the extension; recovering a stripped image's
+//! credentials from a repository (`recovery`). The Chromium side is
 //! `wasm/tests/browser.mjs`; this side builds the corpus and judges.
 //!
 //! Every suite runs under a time limit (`HALLMARK_BROWSER_TIMEOUT_SECS`,
@@ -19,6 +20,8 @@ use crate::interop::common::*;
 use hallmark::policy::Kind;
 use hallmark::{MediaFormat, Report, State};
 use serde_json::{Value, json};
+
+mod recovery;
 
 /// Where screenshots and generated files go.
 fn artifacts() -> PathBuf {
@@ -802,8 +805,8 @@ fn reports_as_typescript(reports: &[&Value], words: &Value) -> String {
     ts
 }
 
-#[test]
-fn the_typescript_types_describe_the_api_and_the_real_reports() {
+/// `tsc --strict --noEmit` over `files`, against the built package's types.
+fn tsc(files: &[&Path]) -> std::process::Output {
     let wasm = workspace().join("wasm");
     let tsc = wasm.join("tests/node_modules/typescript/bin/tsc");
     assert!(
@@ -814,6 +817,27 @@ fn the_typescript_types_describe_the_api_and_the_real_reports() {
         wasm.join("pkg/hallmark_wasm.d.ts").exists(),
         "run `bash wasm/build.sh` first"
     );
+    Command::new("node")
+        .arg(&tsc)
+        .args([
+            "--strict", "--noEmit", "--target", "es2022", "--module", "es2022",
+        ])
+        .args([
+            "--moduleResolution",
+            "bundler",
+            "--lib",
+            "es2022,dom",
+            "--skipLibCheck",
+            "false",
+        ])
+        .args(files)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_typescript_types_describe_the_api_and_the_real_reports() {
+    let wasm = workspace().join("wasm");
     // Every distinct report of the corpus (the API test shows the browser's are the same).
     let corpus = corpus();
     let mut reports: Vec<&Value> = Vec::new();
@@ -837,23 +861,7 @@ fn the_typescript_types_describe_the_api_and_the_real_reports() {
     )
     .unwrap();
 
-    let output = Command::new("node")
-        .arg(&tsc)
-        .args([
-            "--strict", "--noEmit", "--target", "es2022", "--module", "es2022",
-        ])
-        .args([
-            "--moduleResolution",
-            "bundler",
-            "--lib",
-            "es2022,dom",
-            "--skipLibCheck",
-            "false",
-        ])
-        .arg(wasm.join("tests/types-check.ts"))
-        .arg(&generated)
-        .output()
-        .unwrap();
+    let output = tsc(&[&wasm.join("tests/types-check.ts"), &generated]);
     assert!(
         output.status.success(),
         "the package's TypeScript types do not check (the reports are in {}):\n{}{}",

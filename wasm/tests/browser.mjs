@@ -4,6 +4,7 @@
 //   node browser.mjs api CORPUS_DIR ARTIFACTS_DIR
 //   node browser.mjs demo CORPUS_DIR ARTIFACTS_DIR
 //   node browser.mjs extension CORPUS_DIR ARTIFACTS_DIR
+//   node browser.mjs recovery CORPUS_DIR ARTIFACTS_DIR   (CORPUS_DIR/recovery.json: a running repository)
 //   node browser.mjs hang CORPUS_DIR ARTIFACTS_DIR   (starts Chromium and never finishes: tests the time limits)
 // A browser that cannot start is an error (exit 1), never a skip. A suite
 // that runs longer than HALLMARK_SUITE_TIMEOUT_MS (default 8 minutes) is an
@@ -270,6 +271,249 @@ async function extension(corpusDir, artifacts) {
   }
 }
 
+/** The repository's request counters, by route, from its /metrics: {"/v1/matches/byBinding": n, …}. */
+async function repositoryRequests(repository) {
+  const text = await (await fetch(`${repository}/metrics`)).text();
+  const counts = {};
+  for (const [, route, n] of text.matchAll(/^hallmark_http_requests_total\{route="([^"]+)",status="\d+"\} (\d+)$/gm)) {
+    counts[route] = (counts[route] ?? 0) + Number(n);
+  }
+  return counts;
+}
+
+/**
+ * Mark images so that their next check can be told from the last one: the
+ * content script drops the mark when it forgets an image (settings changed).
+ */
+function markStale(page, ids) {
+  return page.evaluate((wanted) => {
+    for (const id of wanted) document.getElementById(id).dataset.hallmarkState = "stale";
+  }, ids);
+}
+
+/** Wait until each image named has been checked since markStale(). */
+function rechecked(page, ids) {
+  return page.waitForFunction((wanted) => wanted.every((id) => {
+    const state = document.getElementById(id)?.dataset.hallmarkState;
+    return state && state !== "stale";
+  }), ids, { timeout: 90_000 });
+}
+
+/** Save the repositories field of the extension's options page: the status it shows. */
+async function saveRepositories(context, extensionId, text, artifacts, name) {
+  const options = await context.newPage();
+  try {
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    await options.fill("#repositories", text);
+    await options.click("#save-repositories");
+    await options.waitForFunction(() => document.getElementById("repositories-status").dataset.kind, null,
+      { timeout: 30_000 });
+    await options.screenshot({ path: path.join(artifacts, `recovery-options-${name}.png`), fullPage: true });
+    return {
+      kind: await options.$eval("#repositories-status", (s) => s.dataset.kind),
+      text: await options.$eval("#repositories-status", (s) => s.textContent),
+      stored: await options.evaluate(() => chrome.storage.local.get("repositories").then((r) => r.repositories ?? null)),
+      permitted: await options.evaluate((origins) => chrome.permissions.contains({ origins }),
+        text.trim() ? [`${new URL(text.trim()).origin}/*`] : ["http://127.0.0.1/*"]),
+    };
+  } finally {
+    await options.close();
+  }
+}
+
+/**
+ * In a page of the test origin, with the package: fingerprint() of each
+ * file with either decoder, and recover() of each, as a page calls them;
+ * then the time fingerprint() takes on the timed files (best of three).
+ */
+function packageCalls(page, { files, repository, timed }) {
+  return page.evaluate(async ({ files, repository, timed }) => {
+    const hallmark = await import("/wasm/pkg/hallmark_wasm.js");
+    await hallmark.default();
+    const bytesOf = async (file) => new Uint8Array(await (await fetch(`/corpus/${file}`)).arrayBuffer());
+    const settle = (promise) => promise.then((value) => ({ value }),
+      (error) => ({ error: error?.message ?? String(error), kind: error?.kind ?? null }));
+    const results = [];
+    for (const { file, mime } of files) {
+      const bytes = await bytesOf(file);
+      results.push({
+        file,
+        wasm: await settle(hallmark.fingerprint(bytes, mime, { name: file })),
+        browser: await settle(hallmark.fingerprint(bytes, mime, { name: file, decoder: "browser" })),
+        recovered: await settle(hallmark.recover(bytes, mime, { repository, name: file })),
+      });
+    }
+    const fingerprintOf = results.find((r) => r.wasm.value)?.wasm.value;
+    const edges = {
+      noRepository: await settle(hallmark.recover(await bytesOf(files[0].file), files[0].mime, {})),
+      badRepository: await settle(hallmark.recover(await bytesOf(files[0].file), files[0].mime,
+        { repository: "ftp://repository.example" })),
+      unknownOption: await settle(hallmark.fingerprint(await bytesOf(files[0].file), files[0].mime, { decode: "wasm" })),
+      badDecoder: await settle(hallmark.fingerprint(await bytesOf(files[0].file), files[0].mime, { decoder: "gpu" })),
+      notAFingerprint: await settle(hallmark.recoverFingerprint({ alg: "io.iscc.v0", value: "AAAA" }, { repository })),
+      byFingerprint: fingerprintOf ? await settle(hallmark.recoverFingerprint(fingerprintOf, { repository })) : null,
+    };
+    const timings = [];
+    for (const { file, mime, pixels } of timed) {
+      const bytes = await bytesOf(file);
+      const row = { file, pixels };
+      for (const decoder of ["wasm", "browser"]) {
+        let best = Infinity;
+        for (let i = 0; i < 3; i++) {
+          const started = performance.now();
+          row[`${decoder}Fingerprint`] = await hallmark.fingerprint(bytes, mime, { decoder });
+          best = Math.min(best, performance.now() - started);
+        }
+        row[decoder] = Math.round(best);
+      }
+      const looked = [];
+      const fingerprint = await hallmark.fingerprint(bytes, mime);
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        await hallmark.recoverFingerprint(fingerprint, { repository });
+        looked.push(performance.now() - started);
+      }
+      row.lookup = Math.round(Math.min(...looked) * 10) / 10;
+      timings.push(row);
+    }
+    return { results, edges, timings };
+  }, { files, repository, timed });
+}
+
+/** The demo page's "look it up": the cards of files picked with it on. */
+async function demoLookUp(page, origin, corpusDir, repository, files) {
+  await page.goto(`${origin}/wasm/www/index.html`);
+  await page.check("#lookup");
+  await page.fill("#repository", repository);
+  await demoPick(page, files.map((f) => path.join(corpusDir, f)));
+  return page.$$eval("article.report", (cards) => cards.map((card) => ({
+    file: card.dataset.file,
+    state: card.dataset.state,
+    lookup: card.querySelector(".recovered")?.dataset.lookup ?? null,
+    match: card.querySelector(".recovered-match")?.textContent ?? null,
+    answer: card.querySelector("p.answer")?.dataset.answer ?? null,
+    reply: card.querySelector("p.answer .reply")?.textContent ?? null,
+  })));
+}
+
+/**
+ * The recovery suite: a real `hallmark serve --repository` (started by the
+ * Rust side, allowing this suite's page origin), the extension on a page
+ * with a stripped copy of a published image, an unrelated image and a
+ * signed one, before, with and after a repository on its options page;
+ * the package's fingerprint() and recover() in a page; the demo page's
+ * "look it up".
+ */
+async function recovery(corpusDir, artifacts) {
+  const setup = JSON.parse(await readFile(path.join(corpusDir, "recovery.json"), "utf8"));
+  const { repository, images } = setup;
+  const pageDir = await mkdtemp(path.join(tmpdir(), "hallmark-page-"));
+  const html = (list) => `<!doctype html><meta charset="utf-8"><title>images</title><body>
+    ${list.map(([id, src]) => `<p><img id="${id}" src="${src}" width="160" height="160"></p>`).join("\n")}</body>`;
+  const ids = Object.keys(images);
+  await writeFile(path.join(pageDir, "index.html"), html(ids.map((id) => [id, `/corpus/${images[id]}`])));
+  // The same stripped picture under another URL: never checked before.
+  await writeFile(path.join(pageDir, "later.html"), html([["later", `/corpus/${images.stripped}?later`]]));
+  const { server, origin } = await serve({ "/corpus/": corpusDir, "/wasm/": WASM, "/": pageDir },
+    { port: setup.pagePort });
+  const ext = path.join(WASM, "extension");
+  const profile = await mkdtemp(path.join(tmpdir(), "hallmark-profile-"));
+  let context;
+  try {
+    try {
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: false,
+        args: ["--headless=new", `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...ARGS],
+      });
+      open.add(context);
+    } catch (error) {
+      throw new Error(`Chromium could not start with the extension: ${error.message}`);
+    }
+    const worker = context.serviceWorkers()[0] ?? await context.waitForEvent("serviceworker", { timeout: 30_000 });
+    const extensionId = new URL(worker.url()).host;
+    const counts = { start: await repositoryRequests(repository) };
+
+    // No repository saved (the default): the images are checked, nothing is looked up.
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${origin}/index.html`);
+    await checked(page, ids);
+    const withoutRepository = await extensionImages(page);
+    counts.withoutRepository = await repositoryRequests(repository);
+
+    // A repository saved on the options page: the page is checked again, and the stripped copy recovered.
+    await markStale(page, ids);
+    const saved = await saveRepositories(context, extensionId, repository, artifacts, "saved");
+    await rechecked(page, ids);
+    const withRepository = await extensionImages(page);
+    await page.screenshot({ path: path.join(artifacts, "recovery-extension.png") });
+    counts.withRepository = await repositoryRequests(repository);
+
+    // The context menu's report shows the match.
+    const opened = context.waitForEvent("page", { timeout: 30_000 });
+    await worker.evaluate(async ({ srcUrl, pageUrl }) => {
+      const tab = (await chrome.tabs.query({})).find((t) => t.url === pageUrl);
+      if (!tab) throw new Error(`no tab shows ${pageUrl}`);
+      chrome.contextMenus.onClicked.dispatch(
+        { menuItemId: "hallmark-check", mediaType: "image", srcUrl, pageUrl, frameId: 0, editable: false }, tab);
+    }, { srcUrl: `${origin}/corpus/${images.stripped}`, pageUrl: `${origin}/index.html` });
+    const reportPage = await opened;
+    await reportPage.waitForFunction(() => {
+      const main = document.getElementById("report");
+      return main && main.dataset.state && main.dataset.state !== "checking";
+    }, null, { timeout: 60_000 });
+    await reportPage.screenshot({ path: path.join(artifacts, "recovery-report.png"), fullPage: true });
+    const report = {
+      state: await reportPage.$eval("#report", (m) => m.dataset.state),
+      verdict: await reportPage.$eval("#verdict", (v) => v.textContent),
+      recovered: await reportPage.$$eval("#recovered dt", (terms) =>
+        Object.fromEntries(terms.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent ?? null]))),
+      uses: await reportPage.$$eval("#uses li", (items) =>
+        items.map((li) => ({ kind: li.dataset.kind, answer: li.dataset.answer, basis: li.dataset.basis, text: li.textContent }))),
+    };
+    await reportPage.close();
+    counts.afterReport = await repositoryRequests(repository);
+
+    // The repository removed: the page is checked again, and nothing is looked up, not even a new image.
+    await markStale(page, ids);
+    const removed = await saveRepositories(context, extensionId, "", artifacts, "removed");
+    await rechecked(page, ids);
+    const afterRemoval = await extensionImages(page);
+    const later = await context.newPage();
+    await later.goto(`${origin}/later.html`);
+    await checked(later, ["later"]);
+    const laterImages = await extensionImages(later);
+    await later.close();
+    counts.afterRemoval = await repositoryRequests(repository);
+
+    // The package in a page: fingerprints, recover(), and their timings.
+    const api = await context.newPage();
+    api.on("pageerror", (e) => errors.push(e.message));
+    await api.goto(`${origin}/index.html`);
+    const calls = await packageCalls(api, setup);
+    await api.close();
+
+    // The demo page's "look it up" (the repository allows this origin: CORS).
+    const demoPage = await context.newPage();
+    demoPage.on("pageerror", (e) => errors.push(e.message));
+    const demo = await demoLookUp(demoPage, origin, corpusDir, repository, setup.demoFiles);
+    await demoPage.screenshot({ path: path.join(artifacts, "recovery-demo.png"), fullPage: true });
+    await demoPage.close();
+
+    return {
+      origin, withoutRepository, saved, withRepository, report, removed, afterRemoval, later: laterImages,
+      counts, calls, demo, errors,
+    };
+  } finally {
+    await context?.close();
+    server.close();
+    await rm(profile, { recursive: true, force: true });
+    await rm(pageDir, { recursive: true, force: true });
+  }
+}
+
 /** Starts Chromium and never finishes: what the time limits here and in tests/browser are tested on. */
 async function hang() {
   await launch();
@@ -277,7 +521,7 @@ async function hang() {
   await new Promise(() => setInterval(() => {}, 60_000));
 }
 
-const SUITES = { api, demo, extension, hang };
+const SUITES = { api, demo, extension, recovery, hang };
 
 const [suite, corpusDir, artifacts] = process.argv.slice(2);
 if (!SUITES[suite] || !corpusDir || !artifacts) {

@@ -24,11 +24,11 @@ const TYPES = {
 };
 
 /**
- * Serve `mounts` ({ "/prefix/": dir }) on 127.0.0.1 with an ephemeral port,
- * never cached; a folder answers with its index.html. `onRequest(path)` is
- * told of every request, before it is answered.
+ * Serve `mounts` ({ "/prefix/": dir }) on 127.0.0.1 with an ephemeral port
+ * (or `port`), never cached; a folder answers with its index.html.
+ * `onRequest(path)` is told of every request, before it is answered.
  */
-export async function serve(mounts, { onRequest } = {}) {
+export async function serve(mounts, { onRequest, port = 0 } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     onRequest?.(url.pathname);
@@ -49,6 +49,9 @@ export async function serve(mounts, { onRequest } = {}) {
       res.writeHead(404).end();
     }
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }

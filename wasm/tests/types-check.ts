@@ -1,8 +1,9 @@
 // Compiled with `tsc --strict --noEmit` by the test suite: the package's
 // types must describe the report as it really is, and refuse what is wrong.
 import init, {
-  verify, mayUse, formatOf, words,
+  verify, mayUse, formatOf, words, decide, fingerprint, recover, recoverFingerprint,
   type Report, type Answer, type Kind, type PolicyEntry, type Words, type State, type ErrorKind, type HallmarkError,
+  type Fingerprint, type Recovered, type Decision, type Basis,
 } from "../pkg/hallmark_wasm.js";
 
 export async function check(bytes: Uint8Array, pem: string): Promise<string> {
@@ -57,9 +58,28 @@ export async function check(bytes: Uint8Array, pem: string): Promise<string> {
   }
   // @ts-expect-error: not an error kind
   const wrongKind: ErrorKind = "bad_file";
+
+  // Fingerprints and lookups: a stripped copy's credentials, from a repository.
+  const fp: Fingerprint = await fingerprint(bytes, "image/jpeg", { name: "photo.jpg" });
+  const viaBrowser: Fingerprint = await fingerprint(bytes.buffer as ArrayBuffer, "image/png", { decoder: "browser" });
+  const code: string = fp.iscc + viaBrowser.value;
+  // @ts-expect-error: not a decoder
+  await fingerprint(bytes, "image/jpeg", { decoder: "gpu" });
+  const found: Recovered | null = await recover(bytes, "image/jpeg", { repository: "https://repository.example", trustAnchors: [pem] });
+  const again: Recovered | null = await recoverFingerprint(fp, { repository: "https://repository.example" });
+  // @ts-expect-error: a lookup needs the repository
+  await recover(bytes, "image/jpeg", { trustAnchors: [pem] });
+  const similarity: number | undefined = found?.similarity;
+  const recoveredSigner: string | null | undefined = again?.signer?.common_name;
+  if (found) report.recovered = found;
+  const decision: Decision = decide(report, "ai_training");
+  const basis: Basis = decision.basis;
+  const why: string | null = decision.explain;
+  // @ts-expect-error: not a basis
+  const wrongBasis: Basis = "hearsay";
   return [
     state, use, terms, answers, failures, signer, version, withoutOptions.format, wrong, file, format,
     verdict, sentence, answerWords, kindWords, constrained, phrases, noSuchState, noSuchAnswer, errorKind, errorName,
-    wrongKind,
+    wrongKind, code, similarity, recoveredSigner, basis, why, wrongBasis,
   ].join();
 }

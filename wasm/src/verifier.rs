@@ -155,10 +155,11 @@ export interface FingerprintOptions {
   /** The file's name: it starts error messages, and its extension is a format claim. */
   name?: string;
   /**
-   * What decodes the image: `"wasm"` (the default), the library's own decoders in the
-   * fingerprint module, fetched on first use, which give exactly the CLI's fingerprint; or
-   * `"browser"`, the browser's decoder (`createImageBitmap`), a few bits from the CLI's for
-   * JPEG and WebP (see the README), faster, and with nothing more to fetch.
+   * What decodes the image: `"wasm"` (the default), the library's own decoders, which give
+   * exactly the CLI's fingerprint; or `"browser"`, the browser's decoder (`createImageBitmap`)
+   * followed by the library's normalisation: the same for PNG, a few bits from the CLI's for
+   * some JPEGs (see the README), and no faster. Either way the fingerprint module
+   * (`hallmark_wasm_fingerprint_bg.wasm`) is fetched on first use.
    */
   decoder?: "wasm" | "browser";
 }

@@ -457,8 +457,14 @@ fn the_extension_recovers_a_stripped_images_credentials_from_a_repository() {
 
     for timing in calls["timings"].as_array().unwrap() {
         let (cli, _) = cli_fingerprint(&root.join(timing["file"].as_str().unwrap()));
-        let bits = hamming(&cli, &browser_fingerprint(&timing["browserFingerprint"], "timed"));
-        assert!(bits <= BROWSER_DECODER_JPEG_TOLERANCE, "{timing}: {bits} bits");
+        let bits = hamming(
+            &cli,
+            &browser_fingerprint(&timing["browserFingerprint"], "timed"),
+        );
+        assert!(
+            bits <= BROWSER_DECODER_JPEG_TOLERANCE,
+            "{timing}: {bits} bits"
+        );
         assert_eq!(
             browser_fingerprint(&timing["wasmFingerprint"], "timed"),
             cli,

@@ -144,7 +144,9 @@ globalThis.hallmarkWords = (() => {
     const training = decisions?.ai_training?.answer;
     if (training === 'notAllowed') return 'recovered: not for AI training';
     if (training === 'constrained') return 'recovered: AI training on terms';
-    const kinds = restricted(decisions, catalogue).map(({ words }) => words.toLowerCase());
+    // "Data mining" → "data mining", but "AI inference" stays as it is.
+    const inSentence = (words) => (/^.[a-z]/.test(words) ? words.charAt(0).toLowerCase() + words.slice(1) : words);
+    const kinds = restricted(decisions, catalogue).map(({ words }) => inSentence(words));
     return kinds.length ? `recovered: not for ${kinds.join(', ')}` : 'recovered: no restriction';
   }
 

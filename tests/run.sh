@@ -116,7 +116,11 @@ say "testing the browser build's stand-in crates"
 say "cargo fmt --check; cargo clippy (warnings are errors)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
-(cd wasm && cargo fmt --check && cargo clippy --target wasm32-unknown-unknown --locked --quiet -- -D warnings)
+# The browser crate's three modules (core, PDF, fingerprint) and its test targets.
+(cd wasm && cargo fmt --check \
+    && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet -- -D warnings \
+    && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features fingerprint-module -- -D warnings \
+    && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features pdf -- -D warnings)
 
 say "cargo doc (a broken intra-doc link is an error)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet

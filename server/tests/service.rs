@@ -58,7 +58,8 @@ fn signed_tampered_and_unsigned_files_get_the_reports_the_cli_gives() {
         assert_eq!(report["state"], "invalid", "{name}: {report}");
         // The broken credentials allow nothing; where hallmark mirrored the
         // policy into the XMP, that unsigned copy still restricts.
-        let mirrored = MediaFormat::from_mime_type(mime).is_some_and(|f| f.iptc_refusal().is_none());
+        let mirrored =
+            MediaFormat::from_mime_type(mime).is_some_and(|f| f.iptc_refusal().is_none());
         assert_eq!(
             (report["may_use"].as_str(), report["unsigned"].is_object()),
             if mirrored {

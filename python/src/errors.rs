@@ -59,6 +59,29 @@ pub(crate) fn raise(kind: ErrorKind, message: String) -> PyErr {
     }
 }
 
+/// Run `work` (signing, verifying) so that a panic in it becomes an internal
+/// error about `file`, never a Python `PanicException`.
+pub(crate) fn guarded<T>(
+    file: &str,
+    work: impl FnOnce() -> hallmark::Result<T>,
+) -> Result<T, (ErrorKind, String)> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err((err.kind(), err.to_string())),
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            Err((
+                ErrorKind::Internal,
+                format!("{file}: hallmark failed on this file ({why}); please report it"),
+            ))
+        }
+    }
+}
+
 /// A `hallmark.BadRequest` with `message`.
 pub(crate) fn bad_request(message: impl Into<String>) -> PyErr {
     raise(ErrorKind::BadRequest, message.into())

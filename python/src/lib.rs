@@ -14,6 +14,12 @@ mod verify;
 
 use pyo3::prelude::*;
 
+// mimalloc serves the extension's own allocations (the engine allocates many
+// small buffers per file): verifying is about a tenth faster than with the
+// system allocator. Python's objects keep Python's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The native module; `hallmark/__init__.py` re-exports it.
 #[pymodule(name = "_native")]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use secrecy::SecretString;
 
-use crate::errors::{BadSetup, bad_request, to_py};
+use crate::errors::{BadSetup, bad_request, guarded, raise, to_py};
 use crate::input::{BYTES_LABEL, Item, parse_format, type_name};
 
 /// Signing credentials (a certificate chain and its private key), loaded
@@ -232,18 +232,20 @@ pub(crate) fn sign<'py>(
                 ));
             }
             let signed = py.detach(move || {
-                let mut out = Cursor::new(Vec::new());
-                sign_stream(
-                    &credentials,
-                    BYTES_LABEL,
-                    claimed,
-                    &mut Cursor::new(bytes),
-                    &mut out,
-                    &options,
-                )
-                .map(|_| out.into_inner())
+                guarded(BYTES_LABEL, || {
+                    let mut out = Cursor::new(Vec::new());
+                    sign_stream(
+                        &credentials,
+                        BYTES_LABEL,
+                        claimed,
+                        &mut Cursor::new(bytes),
+                        &mut out,
+                        &options,
+                    )
+                    .map(|_| out.into_inner())
+                })
             });
-            let signed = signed.map_err(|e| to_py(&e))?;
+            let signed = signed.map_err(|(kind, message)| raise(kind, message))?;
             Ok(PyBytes::new(py, &signed).into_any())
         }
         (Item::Bytes(_), Some(_)) => Err(bad_request(
@@ -259,14 +261,17 @@ pub(crate) fn sign<'py>(
                 ));
             }
             let name = output.display().to_string();
+            let label = input.display().to_string();
             let signed = py.detach(|| {
-                if sidecar {
-                    sign_sidecar(&credentials, &input, &output, &options, overwrite)
-                } else {
-                    sign_file(&credentials, &input, &output, &options, overwrite)
-                }
+                guarded(&label, || {
+                    if sidecar {
+                        sign_sidecar(&credentials, &input, &output, &options, overwrite)
+                    } else {
+                        sign_file(&credentials, &input, &output, &options, overwrite)
+                    }
+                })
             });
-            let signed = signed.map_err(|e| to_py(&e))?;
+            let signed = signed.map_err(|(kind, message)| raise(kind, message))?;
             Ok(signed_dict(py, Some(&name), &signed)?.into_any())
         }
     }

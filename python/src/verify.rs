@@ -1,7 +1,6 @@
 //! Verifying files and bytes into the report dict `hallmark verify --json` prints.
 
 use std::io::BufReader;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
 
 use hallmark::verify::FileReport;
@@ -9,7 +8,7 @@ use hallmark::{ErrorKind, MediaFormat, Report, TrustAnchors};
 use pyo3::prelude::*;
 use serde::Serialize;
 
-use crate::errors::{raise, to_py};
+use crate::errors::{guarded, raise, to_py};
 use crate::input::{BYTES_LABEL, Item, parse_format, trust_anchors};
 use crate::many::VerifyMany;
 
@@ -36,22 +35,8 @@ pub(crate) fn verify_item(
         }
         (Item::Bytes(bytes), _) => verifier.verify_bytes(BYTES_LABEL, claimed, bytes),
     };
-    match catch_unwind(AssertUnwindSafe(run)) {
-        Ok(Ok(report)) => Ok(report),
-        Ok(Err(err)) => Err((err.kind(), err.to_string())),
-        Err(payload) => {
-            let why = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "no message".to_owned());
-            let file = item.file().unwrap_or_else(|| BYTES_LABEL.into());
-            Err((
-                ErrorKind::Internal,
-                format!("{file}: hallmark failed on this file ({why}); please report it"),
-            ))
-        }
-    }
+    let file = item.file().unwrap_or_else(|| BYTES_LABEL.into());
+    guarded(&file, run)
 }
 
 /// The JSON line `hallmark verify --json` prints for this outcome (without

@@ -78,3 +78,47 @@ def test_order_with_uneven_work(corpus: Corpus) -> None:
     items: list[Path | bytes] = [slow if i % 3 == 0 else fast for i in range(300)]
     reports = list(hallmark.verify_many(items, jobs=4))
     assert [r["file"] for r in reports] == [str(i) if isinstance(i, Path) else None for i in items]
+
+
+def test_the_gil_is_released_while_verifying(credentials: Path, tmp_path: Path) -> None:
+    """Another Python thread runs during one long verify call and one long
+    wait of verify_many: neither holds the GIL while the work is in Rust."""
+    import io
+    import threading
+    import wave
+
+    from conftest import PASSPHRASE
+
+    sound = io.BytesIO()
+    with wave.open(sound, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(bytes(64 * 1024 * 1024))  # 64 MiB: long enough to hash
+    big = tmp_path / "big.wav"
+    big.write_bytes(hallmark.sign(sound.getvalue(), credentials=credentials, passphrase=PASSPHRASE))
+
+    done = threading.Event()
+    ticks = 0
+
+    def count() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        before = ticks
+        assert hallmark.verify(big)["state"] == "valid"
+        during_verify = ticks - before
+        before = ticks
+        assert next(hallmark.verify_many([big]))["state"] == "valid"
+        during_many = ticks - before
+    finally:
+        done.set()
+        counter.join()
+    # A call that held the GIL would leave the counter where it was (give or
+    # take the one switch interval before the call).
+    assert during_verify > 10_000, during_verify
+    assert during_many > 10_000, during_many

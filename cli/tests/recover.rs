@@ -7,65 +7,14 @@
 //! cluster `tests/run.sh` starts; its URL comes in
 //! `HALLMARK_TEST_POSTGRES_URL`, and without it the test fails).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command as Process, Stdio};
+use std::process::Command as Process;
 
 use hallmark_test_support::paths::workspace;
 use hallmark_test_support::python::venv_python;
 use serde_json::Value;
 
 use crate::common::*;
-
-/// A `hallmark serve --repository` process, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(repository: &str) -> Server {
-        let mut child = Process::new(env!("CARGO_BIN_EXE_hallmark"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--repository",
-                repository,
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        let base = loop {
-            line.clear();
-            if stderr.read_line(&mut line).unwrap() == 0 {
-                let _ = child.kill();
-                panic!("the service exited before listening: {line}");
-            }
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        // Keep draining its log so it never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
-                sink.clear();
-            }
-        });
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The fingerprint oracle's `photos` and `edit` commands (Pillow, in the venv).
 fn oracle(args: &[&str]) -> String {
@@ -153,7 +102,7 @@ fn manifest_id(file: &Path) -> String {
 /// The whole story against one repository URL.
 fn stripped_copies_find_their_manifests(repository: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(repository);
+    let server = Serving::start(&["--repository", repository]);
     let base = server.base.as_str();
     let photos = dir.path().join("photos");
     let _: Value =
@@ -402,7 +351,7 @@ fn the_guide_recovery_example_runs_as_documented() {
         .nth(1)
         .unwrap()
         .replace("sqlite:", &format!("sqlite:{}/", work.display()));
-    let server = Server::start(&repository);
+    let server = Serving::start(&["--repository", &repository]);
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_hallmark")).parent().unwrap();
     let path = format!(
         "{}:{}",

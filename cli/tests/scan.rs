@@ -14,18 +14,6 @@ use sha2::Digest;
 
 use crate::common::*;
 
-/// Every kind of use allowed.
-const ALLOW_ALL: &[&str] = &[
-    "--allow",
-    "ai_training",
-    "--allow",
-    "ai_generative_training",
-    "--allow",
-    "ai_inference",
-    "--allow",
-    "data_mining",
-];
-
 /// `input` signed into `dir/name` with the example credentials.
 fn signed(credentials: &Path, input: &Path, dir: &Path, name: &str, options: &[&str]) -> Vec<u8> {
     let out = dir.join(name);
@@ -48,7 +36,7 @@ fn mixed_members(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let credentials = example_credentials(dir);
     let jpg = media("sample.jpg");
     let png = media("sample.png");
-    let allowed = signed(&credentials, &jpg, dir, "allowed.jpg", ALLOW_ALL);
+    let allowed = signed(&credentials, &jpg, dir, "allowed.jpg", &["--allow", "all"]);
     let refused = signed(&credentials, &jpg, dir, "refused.jpg", &[]);
     let terms = signed(
         &credentials,

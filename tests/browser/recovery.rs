@@ -5,9 +5,8 @@
 //! demo page's "look it up". The Chromium side is the `recovery` suite of
 //! `wasm/tests/browser.mjs`.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use hallmark::fingerprint::{Fingerprint, hamming};
 use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
@@ -15,6 +14,7 @@ use hallmark_test_support::python::venv_python;
 use serde_json::{Value, json};
 
 use super::{artifacts, browser, tsc};
+use crate::common::Serving;
 use crate::interop::common::*;
 
 /// The most bits the browser's own decoder puts between its fingerprint of
@@ -22,54 +22,6 @@ use crate::interop::common::*;
 /// decoders may round differently, the normalisation after them is the
 /// library's. PNG is decoded exactly alike: 0 bits.
 const BROWSER_DECODER_JPEG_TOLERANCE: u32 = 8;
-
-/// A `hallmark serve --repository` process, killed when dropped.
-struct Repository {
-    child: Child,
-    base: String,
-}
-
-impl Repository {
-    /// A repository on SQLite in `dir`, on a free loopback port, answering
-    /// CORS for `origin` only.
-    fn start(dir: &Path, origin: &str) -> Repository {
-        let url = format!("sqlite:{}", dir.join("repository.db").display());
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hallmark"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--repository", &url])
-            .args(["--cors-origin", origin])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        let base = loop {
-            line.clear();
-            if stderr.read_line(&mut line).unwrap() == 0 {
-                let _ = child.kill();
-                panic!("the repository exited before listening: {line}");
-            }
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        // Keep draining its log so that it never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
-                sink.clear();
-            }
-        });
-        Repository { child, base }
-    }
-}
-
-impl Drop for Repository {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The fingerprint oracle's commands (Pillow, in the venv).
 fn oracle(args: &[&str]) {
@@ -183,7 +135,8 @@ fn the_extension_recovers_a_stripped_images_credentials_from_a_repository() {
     let root = dir.path();
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");
-    let repository = Repository::start(root, &origin);
+    let url = format!("sqlite:{}", root.join("repository.db").display());
+    let repository = Serving::start(&["--repository", &url, "--cors-origin", &origin]);
     let base = repository.base.as_str();
 
     // Photographs; two of them signed by the example creator ("do not

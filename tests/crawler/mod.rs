@@ -184,21 +184,11 @@ fn img2dataset_and_datadiligence_honour_the_headers_nginx_serves() {
         &portfolio.join("no-train.jpg"),
         &[],
     );
-    let all = [
-        "--allow",
-        "ai_training",
-        "--allow",
-        "ai_generative_training",
-        "--allow",
-        "ai_inference",
-        "--allow",
-        "data_mining",
-    ];
     sign_as(
         &credentials,
         &media("sample.jpg"),
         &portfolio.join("sketches/open.jpg"),
-        &all,
+        &["--allow", "all"],
     );
     sign_as(
         &credentials,

@@ -36,20 +36,7 @@ AI inference: allowed\nData mining: allowed only on these terms: ask first";
 /// the OtherConstraints text ExifTool must read.
 const ROWS: &[(&[&str], &str, Option<&str>)] = &[
     (&[], "DMI-PROHIBITED", None),
-    (
-        &[
-            "--allow",
-            "ai_training",
-            "--allow",
-            "ai_generative_training",
-            "--allow",
-            "ai_inference",
-            "--allow",
-            "data_mining",
-        ],
-        "DMI-ALLOWED",
-        None,
-    ),
+    (&["--allow", "all"], "DMI-ALLOWED", None),
     (
         &["--allow", "ai_inference", "--allow", "data_mining"],
         "DMI-PROHIBITED-AIMLTRAINING",

@@ -77,6 +77,23 @@ pub struct MemberDecision {
     pub reason: String,
 }
 
+/// Decide one file outside a shard by the same rules: its report (or why it
+/// could not be read) and the kind of use asked about. What a dataset
+/// pipeline that verifies images one by one (e.g. on Ray) uses to keep or
+/// drop each, exactly as `scan_shard` would.
+pub fn decide_file(
+    name: &str,
+    report: std::result::Result<&Report, &str>,
+    kind: Kind,
+    rules: &Rules,
+) -> MemberDecision {
+    let outcome = match report {
+        Ok(report) => Outcome::Report(Box::new(report.clone())),
+        Err(error) => Outcome::Unreadable(error.to_owned()),
+    };
+    decide_member(name, &outcome, kind, rules)
+}
+
 /// Decide one media member.
 pub(crate) fn decide_member(
     member: &str,

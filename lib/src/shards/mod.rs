@@ -44,7 +44,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use decision::{MemberDecision, Rule, Rules};
+pub use decision::{MemberDecision, Rule, Rules, decide_file};
 use decision::{Outcome, decide_member};
 
 use crate::error::{Error, Result};

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, TryLockError};
 use std::thread;
 
 use hallmark::MediaFormat;
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyIterator;
+use pyo3::types::{PyByteArray, PyBytes, PyIterator, PyString};
 
 use crate::errors::{Internal, bad_request};
 use crate::input::Item;
@@ -80,6 +80,17 @@ impl VerifyMany {
             Some(n) => n,
             None => thread::available_parallelism().map_or(1, NonZeroUsize::get),
         };
+        // One path or one byte string is an item, not a list of them: iterating it
+        // would verify each character or byte.
+        let single = items.is_instance_of::<PyString>()
+            || items.is_instance_of::<PyBytes>()
+            || items.is_instance_of::<PyByteArray>()
+            || items.hasattr("__fspath__")?;
+        if single {
+            return Err(PyTypeError::new_err(
+                "verify_many takes an iterable of paths or bytes; for one item use verify",
+            ));
+        }
         let iterator = items.try_iter()?.unbind();
         let (job_tx, job_rx) = channel::<Job>();
         let (result_tx, result_rx) = channel::<(u64, String)>();

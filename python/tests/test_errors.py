@@ -75,6 +75,9 @@ def test_wrong_types_are_type_errors() -> None:
         hallmark.Verifier(trust=42)  # type: ignore[arg-type]
     with pytest.raises(hallmark.BadRequest):
         hallmark.verify_many([], jobs=0)
+    for single in ["photo.jpg", b"\xff\xd8", MEDIA / "sample.jpg"]:
+        with pytest.raises(TypeError, match="for one item use verify"):
+            hallmark.verify_many(single)  # type: ignore[arg-type]
 
 
 def test_verify_many_raises_at_the_position_of_a_wrong_item() -> None:

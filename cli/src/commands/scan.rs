@@ -4,12 +4,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use hallmark::Verifier;
 use hallmark::recover::http::HttpResolver;
-use hallmark::shards::{Rule, Rules, SampleDecision, ScanOptions, ScanSummary, scan_shard};
-use hallmark::{Error, Verifier};
-use serde::Serialize;
+use hallmark::shards::{DecisionLine, Rule, Rules, SampleDecision, ScanOptions, scan_file};
 
 use crate::args::{KeepOrDrop, ScanArgs};
 use crate::commands::sign::parse_kind;
@@ -18,14 +15,6 @@ use crate::exit::ExitStatus;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::render::sanitize;
-
-/// One line of the decisions: the library's decision, with its shard.
-#[derive(Serialize)]
-struct DecisionLine<'a> {
-    shard: &'a str,
-    #[serde(flatten)]
-    decision: &'a SampleDecision,
-}
 
 /// Scan every shard; the exit status says whether all could be read.
 pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus, Failure> {
@@ -45,14 +34,14 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus, Failure> {
     let mut status = ExitStatus::Ok;
     for (shard, output) in args.shards.iter().zip(outputs) {
         let name = shard.display().to_string();
-        match scan_one(
-            &name,
-            shard,
-            output.as_deref(),
-            &verifier,
-            &options,
-            &mut decisions,
-        ) {
+        let on_decision = |decision: &SampleDecision| {
+            decisions.write(&DecisionLine {
+                shard: &name,
+                decision,
+            });
+            Ok(())
+        };
+        match scan_file(shard, output.as_deref(), &verifier, &options, on_decision) {
             Ok(summary) => eprintln!(
                 "{}: kept {} of {} samples ({} verified, {} without a manifest by the pre-check)",
                 sanitize(&name),
@@ -61,11 +50,11 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus, Failure> {
                 summary.verified,
                 summary.prechecked
             ),
-            Err(ScanFailure::Shard(error)) => {
+            // The next shard is still scanned.
+            Err(error) => {
                 eprintln!("hallmark: {}", sanitize(&error.to_string()));
                 status = status.max(ExitStatus::for_error(error.kind()));
             }
-            Err(ScanFailure::Stop(failure)) => return Err(failure),
         }
         if decisions.is_closed() {
             break;
@@ -80,13 +69,6 @@ fn rule(choice: KeepOrDrop) -> Rule {
         KeepOrDrop::Keep => Rule::Keep,
         KeepOrDrop::Drop => Rule::Drop,
     }
-}
-
-/// Why one shard's scan ended early: its own damage (the next shard is
-/// scanned), or something that stops the command.
-enum ScanFailure {
-    Shard(Error),
-    Stop(Failure),
 }
 
 /// Where each shard's filtered copy goes, if anywhere: `-o FILE` for one
@@ -141,110 +123,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Scan one shard into `output` (written beside it under a temporary name,
-/// renamed when the shard is done, removed if it is not).
-fn scan_one(
-    name: &str,
-    shard: &Path,
-    output: Option<&Path>,
-    verifier: &Verifier,
-    options: &ScanOptions<'_>,
-    decisions: &mut Decisions,
-) -> Result<ScanSummary, ScanFailure> {
-    let input = File::open(shard).map_err(|e| {
-        ScanFailure::Shard(Error::Io {
-            file: name.into(),
-            action: "cannot read",
-            source: e,
-        })
-    })?;
-    let mut on_decision = |decision: &SampleDecision| {
-        decisions.write(name, decision);
-        Ok(())
-    };
-    let Some(output) = output else {
-        return scan_shard(
-            name,
-            input,
-            verifier,
-            options,
-            None::<&mut std::io::Sink>,
-            &mut on_decision,
-        )
-        .map_err(ScanFailure::Shard);
-    };
-    let partial = partial_path(output);
-    let out_name = output.display().to_string();
-    let write_error = |e| {
-        ScanFailure::Stop(Failure::from_error(&Error::Io {
-            file: out_name.clone(),
-            action: "cannot write",
-            source: e,
-        }))
-    };
-    let file = File::create(&partial).map_err(write_error)?;
-    let gzip = output.extension().is_some_and(|e| e == "gz" || e == "tgz");
-    let result = if gzip {
-        let mut encoder = GzEncoder::new(BufWriter::new(file), Compression::default());
-        scan_shard(
-            name,
-            input,
-            verifier,
-            options,
-            Some(&mut encoder),
-            &mut on_decision,
-        )
-        .and_then(|summary| {
-            encoder
-                .finish()
-                .and_then(|mut w| w.flush())
-                .map_err(|e| Error::Io {
-                    file: out_name.clone(),
-                    action: "cannot write",
-                    source: e,
-                })
-                .map(|()| summary)
-        })
-    } else {
-        let mut writer = BufWriter::new(file);
-        scan_shard(
-            name,
-            input,
-            verifier,
-            options,
-            Some(&mut writer),
-            &mut on_decision,
-        )
-        .and_then(|summary| {
-            writer
-                .flush()
-                .map_err(|e| Error::Io {
-                    file: out_name.clone(),
-                    action: "cannot write",
-                    source: e,
-                })
-                .map(|()| summary)
-        })
-    };
-    match result {
-        Ok(summary) => {
-            std::fs::rename(&partial, output).map_err(write_error)?;
-            Ok(summary)
-        }
-        Err(error) => {
-            // A shard cut short is no filtered shard: nothing half-written is left.
-            let _ = std::fs::remove_file(&partial);
-            Err(ScanFailure::Shard(error))
-        }
-    }
-}
-
-fn partial_path(output: &Path) -> PathBuf {
-    let mut name = output.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    output.with_file_name(name)
-}
-
 /// Where decision lines go: stdout, or a file.
 enum Decisions {
     Stdout(Output),
@@ -272,11 +150,8 @@ impl Decisions {
         })
     }
 
-    fn write(&mut self, shard: &str, decision: &SampleDecision) {
-        // Serialising these plain structures cannot fail; an empty object is a safe fallback.
-        let mut line = serde_json::to_string(&DecisionLine { shard, decision })
-            .unwrap_or_else(|_| "{}".into());
-        line.push('\n');
+    fn write(&mut self, line: &DecisionLine<'_>) {
+        let line = line.to_json_line();
         match self {
             Decisions::Stdout(out) => out.write(&line),
             Decisions::File { writer, error, .. } => {

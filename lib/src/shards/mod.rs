@@ -145,6 +145,110 @@ pub struct ScanSummary {
     pub bytes_kept: u64,
 }
 
+/// One line of a decisions file: a decision with the shard it belongs to
+/// (what `hallmark scan` prints, and `--decisions FILE` holds).
+#[derive(Debug, Serialize)]
+pub struct DecisionLine<'a> {
+    /// The shard, as named to the scan.
+    pub shard: &'a str,
+    /// The decision.
+    #[serde(flatten)]
+    pub decision: &'a SampleDecision,
+}
+
+impl DecisionLine<'_> {
+    /// The line as JSON, newline included.
+    pub fn to_json_line(&self) -> String {
+        // Serialising these plain structures cannot fail; an empty object is a safe fallback.
+        let mut line = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
+        line.push('\n');
+        line
+    }
+}
+
+/// [`scan_shard`] for a shard file, into a filtered shard file: `output` is
+/// written beside itself under a temporary name (`NAME.partial`) and renamed
+/// when the shard is done, or removed when it is not, so a filtered shard is
+/// never half-written; it is gzip-compressed when its name ends in `.gz` or
+/// `.tgz`. The shard is named in errors and reasons by its path as given.
+///
+/// # Errors
+/// As [`scan_shard`]; [`Error::Io`] naming the shard when it cannot be
+/// opened, or naming `output` when it cannot be written.
+pub fn scan_file<F>(
+    shard: &std::path::Path,
+    output: Option<&std::path::Path>,
+    verifier: &Verifier,
+    options: &ScanOptions<'_>,
+    on_decision: F,
+) -> Result<ScanSummary>
+where
+    F: FnMut(&SampleDecision) -> Result<()>,
+{
+    let name = shard.display().to_string();
+    let input = std::fs::File::open(shard).map_err(|e| Error::io(&name, "cannot read", e))?;
+    let Some(output) = output else {
+        return scan_shard(
+            &name,
+            input,
+            verifier,
+            options,
+            None::<&mut std::io::Sink>,
+            on_decision,
+        );
+    };
+    let out_name = output.display().to_string();
+    let write_error = |e| Error::io(&out_name, "cannot write", e);
+    let mut partial_name = output.file_name().unwrap_or_default().to_os_string();
+    partial_name.push(".partial");
+    let partial = output.with_file_name(partial_name);
+    let file = std::fs::File::create(&partial).map_err(write_error)?;
+    let gzip = output.extension().is_some_and(|e| e == "gz" || e == "tgz");
+    let result = if gzip {
+        let mut encoder = flate2::write::GzEncoder::new(
+            std::io::BufWriter::new(file),
+            flate2::Compression::default(),
+        );
+        scan_shard(
+            &name,
+            input,
+            verifier,
+            options,
+            Some(&mut encoder),
+            on_decision,
+        )
+        .and_then(|summary| {
+            encoder
+                .finish()
+                .and_then(|mut w| w.flush())
+                .map_err(write_error)
+                .map(|()| summary)
+        })
+    } else {
+        let mut writer = std::io::BufWriter::new(file);
+        scan_shard(
+            &name,
+            input,
+            verifier,
+            options,
+            Some(&mut writer),
+            on_decision,
+        )
+        .and_then(|summary| writer.flush().map_err(write_error).map(|()| summary))
+    };
+    match result.and_then(|summary| {
+        std::fs::rename(&partial, output)
+            .map_err(write_error)
+            .map(|()| summary)
+    }) {
+        Ok(summary) => Ok(summary),
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(error)
+        }
+    }
+}
+
 /// One member as read from the shard.
 struct Member {
     path: String,

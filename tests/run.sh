@@ -8,6 +8,8 @@
 #   - ExifTool, pinned (npm exiftool-vendored.pl), and perl -> tests/oracle/exiftool/node_modules
 #   - the crawlers img2dataset and datadiligence         -> target/oracles/crawler (a venv)
 #   - Debian's nginx-light, started by the crawler suite on 127.0.0.1 and stopped by its PID
+#   - the Python package's venv (maturin, pytest, mypy, webdataset, Ray) -> target/python/venv
+#     (python/test.sh; its Ray test starts a local 2-CPU cluster and shuts it down)
 #   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
 #   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
 #   - cargo-deny (licences, bans and sources of every dependency) -> target/tools
@@ -121,6 +123,9 @@ cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet -- -D warnings \
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features fingerprint-module -- -D warnings \
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features pdf -- -D warnings)
+
+say "the Python package: build, lint, pytest incl. the Ray example on a local cluster (python/test.sh)"
+bash python/test.sh
 
 say "cargo doc (a broken intra-doc link is an error)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet

@@ -3,7 +3,9 @@
 ``verify`` returns the report ``hallmark verify --json`` prints, as a dict;
 ``verify_many`` verifies many files or byte strings in Rust threads, in input
 order; ``may_use`` and ``decide`` answer "may this file be used for KIND?";
-``sign`` embeds a manifest with the creator's policy. Errors are
+``sign`` embeds a manifest with the creator's policy; ``scan_shard`` filters a
+WebDataset shard as ``hallmark scan`` does, and ``decide_file`` applies the same
+rules to one report (``hallmark.ray`` runs both on a Ray cluster). Errors are
 ``hallmark.Error`` subclasses, one per kind of fault.
 """
 
@@ -20,13 +22,13 @@ from ._native import (
     VerifyMany,
     __version__,
     decide,
+    decide_file,
     may_use,
+    scan_shard,
     sign,
     verify,
     verify_many,
 )
-
-# The WebDataset shard filter (`scan_shard`) joins these once the library has it.
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -41,7 +43,9 @@ __all__ = [
     "VerifyMany",
     "__version__",
     "decide",
+    "decide_file",
     "may_use",
+    "scan_shard",
     "sign",
     "verify",
     "verify_many",

@@ -18,6 +18,10 @@ Data = bytes | bytearray | memoryview
 Trust = StrPath | bytes | Sequence[StrPath | bytes]
 #: A kind of use.
 Kind = Literal["ai_training", "ai_generative_training", "ai_inference", "data_mining"]
+#: ``"keep"`` or ``"drop"``: what the shard filter does with a kind of sample.
+Rule = Literal["keep", "drop"]
+#: What ``scan_shard`` returns: ``shard``, ``output``, the counts and ``decisions``.
+ScanResult = dict[str, Any]
 #: An answer of ``may_use``.
 Answer = Literal["allowed", "notAllowed", "constrained", "unspecified", "unknown"]
 
@@ -196,3 +200,37 @@ class Credentials:
     the private key decrypted with ``passphrase``."""
 
     def __init__(self, folder: StrPath, passphrase: str) -> None: ...
+
+def scan_shard(
+    shard: StrPath,
+    *,
+    kind: Kind,
+    output: StrPath | None = None,
+    decisions: StrPath | None = None,
+    trust: Trust | None = None,
+    constrained: Rule = "drop",
+    invalid: Rule = "drop",
+    unsigned: Rule = "keep",
+    unreadable: Rule = "drop",
+    recover: str | None = None,
+) -> ScanResult:
+    """Filter one WebDataset shard (``.tar`` or ``.tar.gz``) for ``kind``, exactly as
+    ``hallmark scan`` does: every sample decided by the rules, the kept samples'
+    members copied byte for byte into ``output``, one decision per sample written to
+    ``decisions`` (a path) or returned as a list. Returns ``shard``, ``output``, the
+    counts (``samples``, ``kept``, ``dropped``, ``members``, ``verified``,
+    ``prechecked``, ``bytes_read``, ``bytes_kept``) and ``decisions``. Raises
+    ``BadInput`` for a shard that is not a readable tar, after the decisions of the
+    complete samples before the damage."""
+
+def decide_file(
+    report: Report,
+    *,
+    kind: Kind,
+    constrained: Rule = "drop",
+    invalid: Rule = "drop",
+    unsigned: Rule = "keep",
+    unreadable: Rule = "drop",
+) -> dict[str, Any]:
+    """Keep or drop one file by the shard filter's rules, from its report (an error
+    line counts as unreadable): ``{"state", "use", "basis", "keep", "reason"}``."""

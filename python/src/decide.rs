@@ -32,7 +32,7 @@ struct Decision {
 
 /// A report dict back as the library's report; `None` for an error line
 /// (`"state": "error"`), whose answer is always `unknown`.
-fn report_from(report: &Bound<'_, PyAny>) -> PyResult<Option<Report>> {
+pub(crate) fn report_from(report: &Bound<'_, PyAny>) -> PyResult<Option<Report>> {
     let dict = report.cast::<PyDict>().map_err(|_| {
         bad_request(format!(
             "expected a report dict from hallmark.verify, got {}",

@@ -9,6 +9,7 @@ mod decide;
 mod errors;
 mod input;
 mod many;
+mod shards;
 mod signing;
 mod verify;
 
@@ -34,7 +35,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decide::may_use, m)?)?;
     m.add_function(wrap_pyfunction!(decide::decide, m)?)?;
     m.add_function(wrap_pyfunction!(signing::sign, m)?)?;
-    // The WebDataset shard filter's binding (`scan_shard`) is added here once
-    // the library's shard module lands.
+    m.add_function(wrap_pyfunction!(shards::scan_shard, m)?)?;
+    m.add_function(wrap_pyfunction!(shards::decide_file, m)?)?;
     Ok(())
 }

@@ -614,8 +614,15 @@ fn append<W: Write>(
 }
 
 fn bad_shard(name: &str, error: &std::io::Error) -> Error {
+    // The tar reader quotes the damaged header's bytes: keep them printable.
+    let detail: String = error
+        .to_string()
+        .chars()
+        .map(|c| if c.is_control() || c == char::REPLACEMENT_CHARACTER { '?' } else { c })
+        .take(300)
+        .collect();
     Error::BadShard {
         file: name.to_owned(),
-        detail: error.to_string(),
+        detail,
     }
 }

@@ -618,7 +618,13 @@ fn bad_shard(name: &str, error: &std::io::Error) -> Error {
     let detail: String = error
         .to_string()
         .chars()
-        .map(|c| if c.is_control() || c == char::REPLACEMENT_CHARACTER { '?' } else { c })
+        .map(|c| {
+            if c.is_control() || c == char::REPLACEMENT_CHARACTER {
+                '?'
+            } else {
+                c
+            }
+        })
         .take(300)
         .collect();
     Error::BadShard {

@@ -517,7 +517,7 @@ pub(crate) struct ServeArgs {
         hide_env_values = true
     )]
     pub repository: Option<String>,
-    /// Let web pages from ORIGIN (https://host[:port], or * for any) call the
+    /// Let web pages from ORIGIN (https://host or https://host:port; * for any) call the
     /// repository's read-only API across origins (CORS): matches, manifests and
     /// supported algorithms, never publishing (repeatable; none by default).
     #[arg(long = "cors-origin", value_name = "ORIGIN")]

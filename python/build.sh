@@ -26,11 +26,21 @@ if [ ! -x "$VENV/bin/python" ] || [ ! -f "$STAMP" ] \
     sha256sum "$REQ" | cut -d' ' -f1 > "$STAMP"
 fi
 
-say "building the hallmark Python package (maturin, release) into $VENV"
+# Release by default (what benchmarks measure); python/test.sh builds with the dev
+# profile (dependencies optimised, as in the root's profile), which shares the
+# dependencies the root workspace's tests already built instead of compiling
+# them all again.
+PROFILE="${HALLMARK_PY_PROFILE:-release}"
+case "$PROFILE" in
+    release) PROFILE_FLAG=(--release) ;;
+    dev) PROFILE_FLAG=() ;;
+    *) echo "HALLMARK_PY_PROFILE must be release or dev, not '$PROFILE'" >&2; exit 2 ;;
+esac
+say "building the hallmark Python package (maturin, $PROFILE) into $VENV"
 # maturin develop installs the extension and the package's Python files into the venv.
 (
     cd "$ROOT/python"
     VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" CARGO_TARGET_DIR="$ROOT/target" \
-        "$VENV/bin/maturin" develop --release --locked --quiet
+        "$VENV/bin/maturin" develop "${PROFILE_FLAG[@]}" --locked --quiet
 )
 "$VENV/bin/python" -c 'import hallmark; print("hallmark", hallmark.__version__, "from", hallmark.__file__)'

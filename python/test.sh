@@ -2,7 +2,8 @@
 # Build, lint and test the `hallmark` Python package. Idempotent; run it from
 # anywhere: bash python/test.sh
 #   1. python/build.sh: the venv target/python/venv (maturin, pytest, mypy) and
-#      the package built into it (release);
+#      the package built into it (the dev profile, which shares the root
+#      workspace's built dependencies; HALLMARK_PY_PROFILE=release for a release build);
 #   2. rustfmt, clippy (warnings are errors) and cargo-deny (licences, bans,
 #      sources) over the binding crate, which is its own cargo workspace;
 #   3. the hallmark CLI (debug build), which the suite compares every report with;
@@ -15,7 +16,7 @@ cd "$ROOT"
 # shellcheck source=../scripts/common.sh
 source "$ROOT/scripts/common.sh"
 
-bash "$ROOT/python/build.sh"
+HALLMARK_PY_PROFILE="${HALLMARK_PY_PROFILE:-dev}" bash "$ROOT/python/build.sh"
 VENV="$ROOT/target/python/venv"
 
 say "python/: cargo fmt --check; cargo clippy (warnings are errors)"

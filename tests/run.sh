@@ -124,9 +124,6 @@ cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features fingerprint-module -- -D warnings \
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features pdf -- -D warnings)
 
-say "the Python package: build, lint, pytest incl. the Ray example on a local cluster (python/test.sh)"
-bash python/test.sh
-
 say "cargo doc (a broken intra-doc link is an error)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
@@ -145,6 +142,15 @@ postgres_for_tests() {
 postgres_for_tests
 
 say "cargo test --workspace"
-cargo test --workspace --locked --no-fail-fast
+status=0
+cargo test --workspace --locked --no-fail-fast || status=$?
+
+# After `cargo test`, whose dependencies (and CLI) the package's build reuses.
+say "the Python package: build, lint, pytest incl. the Ray example on a local cluster (python/test.sh)"
+bash python/test.sh || status=$?
+if [ "$status" -ne 0 ]; then
+    echo "tests failed (see above)" >&2
+    exit "$status"
+fi
 
 say "all tests passed (build outputs: $(du -sh target 2>/dev/null | cut -f1) in target/)"

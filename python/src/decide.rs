@@ -1,34 +1,13 @@
 //! "May this file be used for KIND?" over a report dict.
 
-use hallmark::verify::Basis;
-use hallmark::{Answer, Report, State, Use};
+use hallmark::verify::PolicyAnswer;
+use hallmark::{Answer, Report};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde::Serialize;
 
 use crate::errors::{Internal, bad_request};
 use crate::input::{parse_kind, type_name};
 use crate::verify::loads;
-
-/// The line of `hallmark policy --json`, keys in its order.
-#[derive(Serialize)]
-struct Decision {
-    file: Option<String>,
-    kind: &'static str,
-    answer: &'static str,
-    state: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    constraint_info: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signer: Option<String>,
-    basis: Basis,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recovered_manifest: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
 
 /// A report dict back as the library's report; `None` for an error line
 /// (`"state": "error"`), whose answer is always `unknown`.
@@ -85,49 +64,19 @@ pub(crate) fn decide<'py>(report: &Bound<'py, PyAny>, kind: &str) -> PyResult<Bo
         Err(_) => None,
     };
     let parsed = report_from(report)?;
-    let (answer, basis, state) = match &parsed {
-        Some(report) => {
-            let (answer, basis) = report.decide(kind);
-            (answer, basis, Some(report.state))
-        }
-        None => (Answer::Unknown, Basis::Nothing, None),
-    };
-    let constraint = parsed
-        .as_ref()
-        .and_then(|r| match r.policy_for(basis).get(kind) {
-            Use::Constrained(info) if answer == Answer::Constrained => info.clone(),
-            _ => None,
-        });
-    let recovered = parsed
-        .as_ref()
-        .and_then(|r| r.recovered.as_ref())
-        .filter(|_| matches!(basis, Basis::Recovered | Basis::RecoveredAllowanceIgnored));
-    let signer = match basis {
-        Basis::Credentials | Basis::Nothing => parsed.as_ref().and_then(|r| r.signer.as_ref()),
-        Basis::Recovered | Basis::RecoveredAllowanceIgnored => {
-            recovered.and_then(|r| r.signer.as_ref())
-        }
-        Basis::Unsigned | Basis::UnsignedAllowanceIgnored => None,
-    }
-    .and_then(|s| s.common_name.clone().or_else(|| s.organization.clone()));
     let error = match (&parsed, report.cast::<PyDict>()) {
         (None, Ok(dict)) => dict
             .get_item("error")?
             .and_then(|e| e.extract::<String>().ok()),
         _ => None,
     };
-    let line = Decision {
-        file,
-        kind: kind.as_str(),
-        answer: answer.as_str(),
-        state: state.map_or("error", State::as_str),
-        constraint_info: constraint,
-        signer,
-        basis,
-        reason: basis.explain(),
-        recovered_manifest: recovered.map(|r| r.manifest_id.clone()),
-        error,
-    };
+    let line = PolicyAnswer::new(
+        file.as_deref(),
+        kind,
+        parsed
+            .as_ref()
+            .ok_or(error.as_deref().unwrap_or("could not be verified")),
+    );
     let text = serde_json::to_string(&line)
         .map_err(|e| Internal::new_err(format!("hallmark failed: {e}")))?;
     loads(report.py(), &text)

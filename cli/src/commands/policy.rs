@@ -2,9 +2,8 @@
 
 use crate::exit::policy_code;
 use hallmark::recover::http::HttpResolver;
-use hallmark::verify::Basis;
-use hallmark::{Answer, State, Use, Verifier};
-use serde::Serialize;
+use hallmark::verify::{Basis, PolicyAnswer};
+use hallmark::{Answer, State, Verifier};
 
 use crate::args::{ColorChoice, PolicyArgs};
 use crate::commands::sign::parse_kind;
@@ -13,30 +12,6 @@ use crate::failure::Failure;
 use crate::output;
 use crate::render::sanitize;
 
-/// The `--json` answer.
-#[derive(Serialize)]
-struct JsonAnswer<'a> {
-    file: &'a str,
-    kind: &'a str,
-    answer: &'static str,
-    state: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    constraint_info: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signer: Option<&'a str>,
-    /// What the answer rests on: `credentials`, `recovered`,
-    /// `recovered_allowance_ignored` or `nothing`.
-    basis: Basis,
-    /// Why, when the answer rests on a recovered manifest.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<&'static str>,
-    /// The recovered manifest the answer rests on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recovered_manifest: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
 /// Answer and return the exit code that carries the answer.
 pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
     let kind = parse_kind(&args.kind)?;
@@ -44,45 +19,27 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
     let resolver = args.recover.as_deref().map(HttpResolver::new).transpose()?;
     let file = args.file.display().to_string();
     let result = verify_and_recover(&verifier, resolver.as_ref(), &args.file);
-    let (answer, basis, state) = match &result {
-        Ok(report) => {
-            let (answer, basis) = report.decide(kind);
-            (answer, basis, Some(report.state))
-        }
-        Err(_) => (Answer::Unknown, Basis::Nothing, None),
-    };
-    let report = result.as_ref().ok();
-    let constraint = report.and_then(|r| match r.policy_for(basis).get(kind) {
-        Use::Constrained(info) if answer == Answer::Constrained => info.as_deref(),
-        _ => None,
-    });
-    let recovered = report
+    let error = result.as_ref().err().map(ToString::to_string);
+    let decided = PolicyAnswer::new(
+        Some(&file),
+        kind,
+        result
+            .as_ref()
+            .map_err(|_| error.as_deref().unwrap_or_default()),
+    );
+    let (answer, basis, state) = (decided.answer, decided.basis, decided.file_state());
+    let constraint = decided.constraint_info.as_deref();
+    let signer = decided.signer.as_deref();
+    let recovered = result
+        .as_ref()
+        .ok()
         .and_then(|r| r.recovered.as_ref())
-        .filter(|_| matches!(basis, Basis::Recovered | Basis::RecoveredAllowanceIgnored));
-    let signer = match basis {
-        Basis::Credentials | Basis::Nothing => report.and_then(|r| r.signer.as_ref()),
-        Basis::Recovered | Basis::RecoveredAllowanceIgnored => {
-            recovered.and_then(|r| r.signer.as_ref())
-        }
-        Basis::Unsigned | Basis::UnsignedAllowanceIgnored => None,
-    }
-    .and_then(|s| s.common_name.as_deref().or(s.organization.as_deref()));
+        .filter(|_| decided.recovered_manifest.is_some());
     if args.json {
-        let line = JsonAnswer {
-            file: &file,
-            kind: kind.as_str(),
-            answer: answer.as_str(),
-            state: state.map_or("error", State::as_str),
-            constraint_info: constraint,
-            signer,
-            basis,
-            reason: basis.explain(),
-            recovered_manifest: recovered.map(|r| r.manifest_id.as_str()),
-            error: result.as_ref().err().map(ToString::to_string),
-        };
         output::print(format!(
             "{}\n",
-            serde_json::to_string(&line).unwrap_or_else(|_| "{}".into())
+            // Serialising this plain structure cannot fail; an empty object is a safe fallback.
+            serde_json::to_string(&decided).unwrap_or_else(|_| "{}".into())
         ))?;
     } else {
         let what = kind.describe();

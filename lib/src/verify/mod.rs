@@ -4,6 +4,7 @@
 //! verifies any number of files or byte buffers, each into a [`Report`].
 //! It never touches the network: no remote manifests, no OCSP.
 
+mod answer;
 mod data_hash;
 pub mod recovered;
 mod report;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use c2pa::{Context, Reader, ValidationState};
 use serde_json::{Value, json};
 
+pub use answer::PolicyAnswer;
 pub use recovered::{Basis, Recovered};
 pub use report::{
     Action, Answer, FileReport, Ingredient, Report, SCHEMA_VERSION, SignerInfo, State, Status,

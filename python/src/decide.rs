@@ -7,7 +7,7 @@ use pyo3::types::PyDict;
 
 use crate::errors::{Internal, bad_request};
 use crate::input::{parse_kind, type_name};
-use crate::verify::loads;
+use crate::report::loads;
 
 /// A report dict back as the library's report; `None` for an error line
 /// (`"state": "error"`), whose answer is always `unknown`.

@@ -9,6 +9,7 @@ mod decide;
 mod errors;
 mod input;
 mod many;
+mod report;
 mod shards;
 mod signing;
 mod verify;

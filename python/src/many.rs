@@ -14,7 +14,7 @@ use pyo3::types::{PyByteArray, PyBytes, PyIterator, PyString};
 
 use crate::errors::{Internal, bad_request};
 use crate::input::Item;
-use crate::verify::{json_line, loads, verify_item};
+use crate::report::{json_line, loads, verify_item};
 
 /// Items in flight per worker thread: enough to keep every thread busy while
 /// the consumer takes results, few enough that memory stays flat.

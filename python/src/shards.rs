@@ -15,7 +15,8 @@ use pyo3::prelude::*;
 use crate::decide::report_from;
 use crate::errors::{bad_request, to_py};
 use crate::input::parse_kind;
-use crate::verify::{loads, verifier_for};
+use crate::report::loads;
+use crate::verify::verifier_for;
 
 /// A ``"keep"`` or ``"drop"`` argument.
 fn rule(name: &str, value: &str) -> PyResult<Rule> {

@@ -15,7 +15,7 @@ use base64::Engine;
 use serde_json::Value;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use super::report::{Status, StatusKind};
+use super::verdict::{Status, StatusKind};
 use crate::format::MediaFormat;
 
 /// How much is read and hashed at a time.

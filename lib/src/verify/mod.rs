@@ -11,6 +11,7 @@ mod report;
 mod signer_info;
 pub mod trust;
 pub mod unsigned;
+mod verdict;
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::report::{SignerInfo, State, Status};
+use super::verdict::{SignerInfo, State, Status};
 use crate::policy::TrainingPolicy;
 use crate::soft_binding::SoftBinding;
 

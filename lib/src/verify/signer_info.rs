@@ -7,7 +7,7 @@ use x509_parser::prelude::FromDer;
 use x509_parser::time::ASN1Time;
 use x509_parser::x509::X509Name;
 
-use super::report::SignerInfo;
+use super::verdict::SignerInfo;
 
 /// Signer details from the PEM chain the engine extracted from the signature
 /// (signer certificate first). `alg` is the manifest signature's algorithm.

@@ -51,11 +51,7 @@ impl Default for Rules {
 }
 
 /// One media member's outcome: its report, or why it could not be read.
-#[derive(Debug)]
-pub(crate) enum Outcome {
-    Report(Box<Report>),
-    Unreadable(String),
-}
+pub(crate) type Outcome = std::result::Result<Box<Report>, String>;
 
 /// A media member's answer and what the sample's decision says about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,29 +76,15 @@ pub struct MemberDecision {
 /// Decide one file outside a shard by the same rules: its report (or why it
 /// could not be read) and the kind of use asked about. What a dataset
 /// pipeline that verifies images one by one (e.g. on Ray) uses to keep or
-/// drop each, exactly as `scan_shard` would.
+/// drop each, exactly as `scan_shard` decides each media member.
 pub fn decide_file(
-    name: &str,
+    member: &str,
     report: std::result::Result<&Report, &str>,
     kind: Kind,
     rules: &Rules,
 ) -> MemberDecision {
-    let outcome = match report {
-        Ok(report) => Outcome::Report(Box::new(report.clone())),
-        Err(error) => Outcome::Unreadable(error.to_owned()),
-    };
-    decide_member(name, &outcome, kind, rules)
-}
-
-/// Decide one media member.
-pub(crate) fn decide_member(
-    member: &str,
-    outcome: &Outcome,
-    kind: Kind,
-    rules: &Rules,
-) -> MemberDecision {
-    let report = match outcome {
-        Outcome::Unreadable(error) => {
+    let report = match report {
+        Err(error) => {
             return MemberDecision {
                 member: member.to_owned(),
                 state: "error".into(),
@@ -112,7 +94,7 @@ pub(crate) fn decide_member(
                 reason: format!("unreadable: {error}"),
             };
         }
-        Outcome::Report(report) => report,
+        Ok(report) => report,
     };
     let (answer, basis) = report.decide(kind);
     let what = kind.describe();

@@ -44,8 +44,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use decision::Outcome;
 pub use decision::{MemberDecision, Rule, Rules, decide_file};
-use decision::{Outcome, decide_member};
 
 use crate::error::{Error, Result};
 use crate::format::MediaFormat;
@@ -403,7 +403,7 @@ impl Scan<'_, '_> {
             self.summary.verified += outcome.iter().filter(|(_, _, engine)| *engine).count() as u64;
             self.summary.prechecked += outcome
                 .iter()
-                .filter(|(_, o, engine)| !engine && matches!(o, Outcome::Report(_)))
+                .filter(|(_, o, engine)| !engine && o.is_ok())
                 .count() as u64;
             let decision = self.decide_sample(&sample, &outcome);
             self.summary.samples += 1;
@@ -437,7 +437,7 @@ impl Scan<'_, '_> {
                 Err(size) => {
                     outcomes.push((
                         member.path.clone(),
-                        Outcome::Unreadable(format!(
+                        Err(format!(
                             "{size} bytes, more than the {} bytes a member may have",
                             self.options.max_member_bytes
                         )),
@@ -473,7 +473,7 @@ impl Scan<'_, '_> {
             };
         let mut report = match result {
             Ok(report) => report,
-            Err(error) => return Ok((Outcome::Unreadable(error.to_string()), engine)),
+            Err(error) => return Ok((Err(error.to_string()), engine)),
         };
         #[cfg(feature = "fingerprint")]
         if let Some(resolver) = self.options.resolver {
@@ -485,7 +485,7 @@ impl Scan<'_, '_> {
                 Err(error) => return Err(error),
             }
         }
-        Ok((Outcome::Report(Box::new(report)), engine))
+        Ok((Ok(Box::new(report)), engine))
     }
 
     fn decide_sample(
@@ -497,7 +497,12 @@ impl Scan<'_, '_> {
         let decisions: Vec<MemberDecision> = outcomes
             .iter()
             .map(|(member, outcome, _)| {
-                decide_member(member, outcome, self.options.kind, &self.options.rules)
+                decide_file(
+                    member,
+                    outcome.as_deref().map_err(String::as_str),
+                    self.options.kind,
+                    &self.options.rules,
+                )
             })
             .collect();
         let Some(deciding) = decisions

@@ -27,7 +27,7 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
             .as_ref()
             .map_err(|_| error.as_deref().unwrap_or_default()),
     );
-    let (answer, basis, state) = (decided.answer, decided.basis, decided.file_state());
+    let (answer, basis, state) = (decided.answer, decided.basis, decided.state);
     let constraint = decided.constraint_info.as_deref();
     let signer = decided.signer.as_deref();
     let recovered = result

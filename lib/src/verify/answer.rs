@@ -17,9 +17,10 @@ pub struct PolicyAnswer {
     pub kind: &'static str,
     /// The answer (see [`Report::decide`]).
     pub answer: Answer,
-    /// The file's state (`trusted`, `valid`, `invalid`, `none`), or `error`
-    /// when it could not be verified.
-    pub state: &'static str,
+    /// The file's state; `None` (serialised as `error`) when it could not
+    /// be verified.
+    #[serde(serialize_with = "state_or_error")]
+    pub state: Option<State>,
     /// The terms, when the answer is "only on terms" and they were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraint_info: Option<String>,
@@ -64,7 +65,7 @@ impl PolicyAnswer {
             file: file.map(str::to_owned),
             kind: kind.as_str(),
             answer,
-            state: report.map_or("error", |r| r.state.as_str()),
+            state: report.map(|r| r.state),
             constraint_info,
             signer,
             basis,
@@ -73,9 +74,9 @@ impl PolicyAnswer {
             error: outcome.err().map(str::to_owned),
         }
     }
+}
 
-    /// The file's state, when it could be verified.
-    pub fn file_state(&self) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.as_str() == self.state)
-    }
+/// `state` as the CLI has always printed it: the state, or `error`.
+fn state_or_error<S: serde::Serializer>(state: &Option<State>, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(state.map_or("error", State::as_str))
 }

@@ -11,38 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use hallmark_test_support::paths::workspace;
-use hallmark_test_support::python::venv_python;
+use hallmark_test_support::python::{fingerprint_oracle, platform_edit};
 use serde_json::Value;
 
 use crate::common::*;
-
-/// The fingerprint oracle's `photos` and `edit` commands (Pillow, in the venv).
-fn oracle(args: &[&str]) -> String {
-    let output = Process::new(venv_python())
-        .arg(workspace().join("tests/oracle/python/fingerprints.py"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "fingerprints.py {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-/// `source` re-encoded by `op` into `dir/name`, as a platform would: no
-/// metadata survives.
-fn edit(op: &str, source: &Path, dir: &Path, name: &str) -> PathBuf {
-    let target = dir.join(name);
-    oracle(&[
-        "edit",
-        op,
-        source.to_str().unwrap(),
-        target.to_str().unwrap(),
-    ]);
-    target
-}
 
 /// Fresh credentials for `name` in `dir/folder`.
 fn creator(dir: &Path, folder: &str, name: &str) -> PathBuf {
@@ -105,8 +77,12 @@ fn stripped_copies_find_their_manifests(repository: &str) {
     let server = Serving::start(&["--repository", repository]);
     let base = server.base.as_str();
     let photos = dir.path().join("photos");
-    let _: Value =
-        serde_json::from_str(&oracle(&["photos", photos.to_str().unwrap(), "8"])).unwrap();
+    let _: Value = serde_json::from_str(&fingerprint_oracle(&[
+        "photos",
+        photos.to_str().unwrap(),
+        "8",
+    ]))
+    .unwrap();
     let photo = |name: &str| photos.join(format!("{name}.png"));
     let ada = creator(dir.path(), "ada", "Ada Lovelace");
     let grace = creator(dir.path(), "grace", "Grace Hopper");
@@ -114,7 +90,7 @@ fn stripped_copies_find_their_manifests(repository: &str) {
     std::fs::create_dir_all(&signed).unwrap();
 
     // Ada signs a PNG and a JPEG and publishes as she signs; every use is not allowed.
-    let chelsea_jpeg = edit("png2jpeg", &photo("chelsea"), dir.path(), "chelsea.jpg");
+    let chelsea_jpeg = platform_edit("png2jpeg", &photo("chelsea"), dir.path(), "chelsea.jpg");
     for (input, output) in [
         (photo("astronaut"), signed.join("astronaut.png")),
         (chelsea_jpeg, signed.join("chelsea.jpg")),
@@ -131,7 +107,7 @@ fn stripped_copies_find_their_manifests(repository: &str) {
     }
     // Grace allows everything on hers, signs a near-identical copy of Ada's
     // camera picture too, and publishes afterwards.
-    let camera_near = edit("near", &photo("camera"), dir.path(), "camera-near.png");
+    let camera_near = platform_edit("near", &photo("camera"), dir.path(), "camera-near.png");
     for (input, output) in [
         (photo("coffee"), signed.join("coffee.png")),
         (camera_near, signed.join("camera-near.png")),
@@ -171,7 +147,7 @@ fn stripped_copies_find_their_manifests(repository: &str) {
         ("jpeg75", "camera.png", "camera-q75.jpg"),
     ];
     for (op, source, name) in cases {
-        let copy = edit(op, &signed.join(source), &stripped, name);
+        let copy = platform_edit(op, &signed.join(source), &stripped, name);
         let report = recovered_report(base, &[&ada_ca], &copy);
         assert_eq!(
             report["state"], "none",
@@ -203,7 +179,7 @@ fn stripped_copies_find_their_manifests(repository: &str) {
     }
 
     // Near-identical pictures by two signers are told apart by distance.
-    let grace_copy = edit(
+    let grace_copy = platform_edit(
         "jpeg75",
         &signed.join("camera-near.png"),
         &stripped,
@@ -227,7 +203,7 @@ fn stripped_copies_find_their_manifests(repository: &str) {
     );
 
     // A recovered "allowed" never answers "allowed".
-    let coffee = edit(
+    let coffee = platform_edit(
         "jpeg75",
         &signed.join("coffee.png"),
         &stripped,
@@ -246,7 +222,7 @@ fn stripped_copies_find_their_manifests(repository: &str) {
     assert_eq!(code, 2);
 
     // An unrelated picture finds nothing.
-    let brick = edit("jpeg75", &photo("brick"), &stripped, "brick.jpg");
+    let brick = platform_edit("jpeg75", &photo("brick"), &stripped, "brick.jpg");
     let report = recovered_report(base, &[], &brick);
     assert_eq!(report["state"], "none");
     assert!(report.get("recovered").is_none(), "{report}");
@@ -342,7 +318,7 @@ fn the_guide_recovery_example_runs_as_documented() {
 
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path();
-    oracle(&["photos", work.to_str().unwrap(), "1"]);
+    fingerprint_oracle(&["photos", work.to_str().unwrap(), "1"]);
     std::fs::rename(work.join("astronaut.png"), work.join("photo.png")).unwrap();
     let credentials = creator(work, "credentials", "Ada Lovelace");
     let repository = serve
@@ -361,7 +337,7 @@ fn the_guide_recovery_example_runs_as_documented() {
     for command in rest {
         if command.contains("photo-from-social.jpg") && !work.join("photo-from-social.jpg").exists()
         {
-            edit(
+            platform_edit(
                 "png2jpeg",
                 &work.join("photo-signed.png"),
                 work,

@@ -9,27 +9,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use hallmark::fingerprint::{Fingerprint, hamming, hamming64, parse_code64};
-use hallmark_test_support::paths::workspace;
-use hallmark_test_support::python::venv_python;
+use hallmark_test_support::python::fingerprint_oracle;
 use serde_json::Value;
-
-/// The oracle script, run in the venv.
-fn oracle(args: &[&str]) -> String {
-    let output = Command::new(venv_python())
-        .arg(workspace().join("tests/oracle/python/fingerprints.py"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "fingerprints.py {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
 
 /// Files iscc-sdk reads and hallmark's decoders do not: AVIF (its decoder
 /// needs the C library dav1d) and palette TIFF (the tiff crate has no
@@ -45,8 +28,11 @@ fn lossy(name: &str) -> bool {
 #[test]
 fn codes_equal_the_reference_implementation() {
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<String> =
-        serde_json::from_str(&oracle(&["corpus", dir.path().to_str().unwrap()])).unwrap();
+    let files: Vec<String> = serde_json::from_str(&fingerprint_oracle(&[
+        "corpus",
+        dir.path().to_str().unwrap(),
+    ]))
+    .unwrap();
     assert!(files.len() > 100, "the corpus: {files:?}");
     let paths: Vec<String> = files
         .iter()
@@ -54,7 +40,7 @@ fn codes_equal_the_reference_implementation() {
         .collect();
     let mut args = vec!["reference"];
     args.extend(paths.iter().map(String::as_str));
-    let reference: BTreeMap<String, Value> = oracle(&args)
+    let reference: BTreeMap<String, Value> = fingerprint_oracle(&args)
         .lines()
         .map(|line| {
             let value: Value = serde_json::from_str(line).unwrap();

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use hallmark::fingerprint::{Fingerprint, hamming};
 use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
-use hallmark_test_support::python::venv_python;
+use hallmark_test_support::python::{fingerprint_oracle, platform_edit, venv_python};
 use serde_json::{Value, json};
 
 use super::{artifacts, browser, tsc};
@@ -22,32 +22,6 @@ use crate::interop::common::*;
 /// decoders may round differently, the normalisation after them is the
 /// library's. PNG is decoded exactly alike: 0 bits.
 const BROWSER_DECODER_JPEG_TOLERANCE: u32 = 8;
-
-/// The fingerprint oracle's commands (Pillow, in the venv).
-fn oracle(args: &[&str]) {
-    let output = Command::new(venv_python())
-        .arg(workspace().join("tests/oracle/python/fingerprints.py"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "fingerprints.py {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// `source` re-encoded by the oracle's `op` into `dir/name`, as a platform
-/// would: no metadata survives.
-fn edit(op: &str, source: &Path, dir: &Path, name: &str) {
-    let target = dir.join(name);
-    oracle(&[
-        "edit",
-        op,
-        source.to_str().unwrap(),
-        target.to_str().unwrap(),
-    ]);
-}
 
 /// A free loopback port for the page's server (the repository must know
 /// the page's origin before the browser suite starts).
@@ -142,7 +116,7 @@ fn the_extension_recovers_a_stripped_images_credentials_from_a_repository() {
     // Photographs; two of them signed by the example creator ("do not
     // train", the default) and published as they are signed.
     let photos = root.join("photos");
-    oracle(&["photos", photos.to_str().unwrap(), "3"]);
+    fingerprint_oracle(&["photos", photos.to_str().unwrap(), "3"]);
     let credentials = example_credentials(&root.join("creds"));
     let signed_astronaut = hallmark_sign(
         &credentials,
@@ -158,12 +132,12 @@ fn the_extension_recovers_a_stripped_images_credentials_from_a_repository() {
     );
     // A platform strips the first by re-encoding it; the brick photograph
     // was never signed.
-    edit("jpeg75", &signed_astronaut, root, "stripped.jpg");
-    edit("jpeg75", &photos.join("brick.png"), root, "unrelated.jpg");
+    platform_edit("jpeg75", &signed_astronaut, root, "stripped.jpg");
+    platform_edit("jpeg75", &photos.join("brick.png"), root, "unrelated.jpg");
     std::fs::copy(&signed_camera, root.join("signed.png")).unwrap();
     // More JPEGs of other encodings, to compare the browser's decoder with the library's.
-    edit("jpeg50", &signed_camera, root, "camera-q50.jpg");
-    edit("resize50", &signed_astronaut, root, "astronaut-half.jpg");
+    platform_edit("jpeg50", &signed_camera, root, "camera-q50.jpg");
+    platform_edit("resize50", &signed_astronaut, root, "astronaut-half.jpg");
     std::fs::copy(photos.join("astronaut.png"), root.join("original.png")).unwrap();
     // Larger JPEGs, only to time the fingerprint (1 and 12 megapixels).
     let script = "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1]).convert('RGB')\n\

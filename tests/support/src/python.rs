@@ -50,3 +50,37 @@ pub fn json_ok(command: &mut Command) -> Value {
     assert_eq!(code, 0, "{command:?} failed: {value}");
     value
 }
+
+/// The fingerprint oracle (`tests/oracle/python/fingerprints.py`: iscc-sdk,
+/// Pillow and scikit-image in the venv) run with `args`; its stdout.
+pub fn fingerprint_oracle(args: &[&str]) -> String {
+    let output = Command::new(venv_python())
+        .arg(workspace().join("tests/oracle/python/fingerprints.py"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "fingerprints.py {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// `source` re-encoded by the fingerprint oracle's edit `op` (`jpeg75`,
+/// `png2jpeg`, …) into `dir/name`, as a platform would: no metadata survives.
+pub fn platform_edit(
+    op: &str,
+    source: &std::path::Path,
+    dir: &std::path::Path,
+    name: &str,
+) -> std::path::PathBuf {
+    let target = dir.join(name);
+    fingerprint_oracle(&[
+        "edit",
+        op,
+        source.to_str().unwrap(),
+        target.to_str().unwrap(),
+    ]);
+    target
+}

@@ -466,3 +466,72 @@ fn a_shard_that_is_not_a_tar_is_refused_by_name() {
         "{output:?}"
     );
 }
+
+#[test]
+fn a_pipe_or_a_device_as_output_is_written_into_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let members = mixed_members(dir.path());
+    let shard = dir.path().join("shard-000000.tar");
+    std::fs::write(&shard, tar_of(&members)).unwrap();
+    let file = dir.path().join("filtered.tar");
+    let (_, output) = scan(
+        &[
+            shard.to_str().unwrap(),
+            "--for",
+            "ai_training",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+
+    // A named pipe, read by another thread: it receives the same filtered shard, stays a
+    // pipe, and no `.partial` file is left beside it. Exists, yet needs no --force.
+    let fifo = dir.path().join("filtered.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let (_, output) = scan(
+        &[
+            shard.to_str().unwrap(),
+            "--for",
+            "ai_training",
+            "-o",
+            fifo.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(reader.join().unwrap(), std::fs::read(&file).unwrap());
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(!dir.path().join("filtered.fifo.partial").exists());
+
+    // /dev/null stays the device it is.
+    let (_, output) = scan(
+        &[
+            shard.to_str().unwrap(),
+            "--for",
+            "ai_training",
+            "-o",
+            "/dev/null",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}

@@ -99,7 +99,9 @@ fn outputs_for(args: &ScanArgs) -> Result<Vec<Option<PathBuf>>, Failure> {
                 target.display()
             )));
         }
-        if target.exists() && !args.force {
+        // A pipe or a device (`-o /dev/null`) is written into, never replaced.
+        let replaces = std::fs::metadata(&target).is_ok_and(|m| m.is_file() || m.is_dir());
+        if replaces && !args.force {
             return Err(Failure::usage(format!(
                 "{}: exists; use --force to replace it",
                 target.display()

@@ -37,15 +37,21 @@
 
 mod decision;
 mod members;
+mod pipeline;
 mod precheck;
+mod reading;
+mod writing;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use decision::Outcome;
 pub use decision::{MemberDecision, Rule, Rules, decide_file};
+use pipeline::{Budget, Buffers, InOrder};
+use reading::{ReadEnd, Sample};
 
 use crate::error::{Error, Result};
 use crate::format::MediaFormat;
@@ -56,9 +62,9 @@ use crate::verify::{Basis, Report, Verifier};
 /// unreadable): 256 MiB.
 pub const DEFAULT_MAX_MEMBER_BYTES: u64 = 256 * 1024 * 1024;
 
-/// How many bytes of samples are held at once by default while their
-/// media are verified in parallel: 64 MiB.
-pub const DEFAULT_WINDOW_BYTES: u64 = 64 * 1024 * 1024;
+/// How many bytes of samples are held at once by default, between reading
+/// and writing, while their media are verified in parallel: 16 MiB.
+pub const DEFAULT_WINDOW_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What [`scan_shard`] decides for, and how.
 #[derive(Clone)]
@@ -69,7 +75,9 @@ pub struct ScanOptions<'a> {
     pub rules: Rules,
     /// Members larger than this make their sample unreadable.
     pub max_member_bytes: u64,
-    /// Samples held at once (bytes) while they are verified in parallel.
+    /// Samples held at once (bytes), between reading and writing, while
+    /// they are verified in parallel; a sample larger than this is read on
+    /// its own.
     pub window_bytes: u64,
     /// A manifest repository to ask about media without intact credentials
     /// (by their fingerprint); what it finds can only restrict.
@@ -170,7 +178,10 @@ impl DecisionLine<'_> {
 /// written beside itself under a temporary name (`NAME.partial`) and renamed
 /// when the shard is done, or removed when it is not, so a filtered shard is
 /// never half-written; it is gzip-compressed when its name ends in `.gz` or
-/// `.tgz`. The shard is named in errors and reasons by its path as given.
+/// `.tgz`. An `output` that exists and is not a regular file (a pipe, a
+/// device such as `/dev/null`) is written into directly: it cannot be
+/// replaced, only written. The shard is named in errors and reasons by its
+/// path as given.
 ///
 /// # Errors
 /// As [`scan_shard`]; [`Error::Io`] naming the shard when it cannot be
@@ -199,10 +210,20 @@ where
     };
     let out_name = output.display().to_string();
     let write_error = |e| Error::io(&out_name, "cannot write", e);
-    let mut partial_name = output.file_name().unwrap_or_default().to_os_string();
-    partial_name.push(".partial");
-    let partial = output.with_file_name(partial_name);
-    let file = std::fs::File::create(&partial).map_err(write_error)?;
+    let special = std::fs::metadata(output).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    let (file, partial) = if special {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(output)
+            .map_err(write_error)?;
+        (file, None)
+    } else {
+        let mut partial_name = output.file_name().unwrap_or_default().to_os_string();
+        partial_name.push(".partial");
+        let partial = output.with_file_name(partial_name);
+        let file = std::fs::File::create(&partial).map_err(write_error)?;
+        (file, Some(partial))
+    };
     let gzip = output.extension().is_some_and(|e| e == "gz" || e == "tgz");
     let result = if gzip {
         let mut encoder = flate2::write::GzEncoder::new(
@@ -236,6 +257,9 @@ where
         )
         .and_then(|summary| writer.flush().map_err(write_error).map(|()| summary))
     };
+    let Some(partial) = partial else {
+        return result;
+    };
     match result.and_then(|summary| {
         std::fs::rename(&partial, output)
             .map_err(write_error)
@@ -249,26 +273,17 @@ where
     }
 }
 
-/// One member as read from the shard.
-struct Member {
-    path: String,
-    header: tar::Header,
-    /// The content, or `None` when it was larger than the limit (its size).
-    data: std::result::Result<Vec<u8>, u64>,
-}
-
-/// Consecutive members sharing a key.
-struct Sample {
-    key: String,
-    members: Vec<Member>,
-    bytes: u64,
-}
-
 /// Scan `input` (a `.tar`, or a gzip-compressed one: told by its content),
 /// named `name` in errors and reasons: decide every sample for
 /// `options.kind`, hand each decision to `on_decision` in shard order, and
 /// copy kept samples into `output` (an uncompressed tar; wrap it in a gzip
 /// encoder for `.tar.gz`). Returns the counts.
+///
+/// The stages overlap: a thread of its own reads (and decompresses) the
+/// shard into samples, rayon's threads verify them, and the calling thread
+/// decides and writes them, in shard order, with at most
+/// [`ScanOptions::window_bytes`] of samples held between reading and
+/// writing.
 ///
 /// # Errors
 /// [`Error::BadShard`] when the shard is not a readable tar (truncated,
@@ -286,86 +301,106 @@ pub fn scan_shard<R, W, F>(
     mut on_decision: F,
 ) -> Result<ScanSummary>
 where
-    R: Read,
+    R: Read + Send,
     W: Write,
     F: FnMut(&SampleDecision) -> Result<()>,
 {
-    let mut input = BufReader::with_capacity(256 * 1024, input);
-    let head = input
-        .fill_buf()
-        .map_err(|e| Error::io(name, "cannot read", e))?;
+    let (head, input) = sniff(input).map_err(|e| Error::io(name, "cannot read", e))?;
     let gzipped = head.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read> = if gzipped {
-        Box::new(flate2::bufread::MultiGzDecoder::new(input))
-    } else {
-        Box::new(input)
-    };
-    let mut archive = tar::Archive::new(reader);
     let mut writer = output.map(tar::Builder::new);
     let mut summary = ScanSummary::default();
-    let mut scan = Scan {
+    let judge = Judge {
         name,
         verifier,
         options,
-        summary: &mut summary,
     };
-    let mut window: Vec<Sample> = Vec::new();
-    let mut window_bytes = 0u64;
-    let mut current: Option<Sample> = None;
-
-    let entries = archive.entries().map_err(|e| bad_shard(name, &e))?;
-    let mut damage = None;
-    for entry in entries {
-        let member = match entry
-            .map_err(Damage::header)
-            .and_then(|entry| read_member(entry, options.max_member_bytes))
-        {
-            Ok(Some(member)) => member,
-            Ok(None) => continue,
-            Err(Damage { path, error }) => {
-                // A member whose header was read but whose content is cut
-                // short starts a new sample if its key is new: the sample
-                // before it is complete.
-                if let (Some(path), Some(sample)) = (&path, &current)
-                    && members::split_key(path).0 != sample.key
-                    && let Some(done) = current.take()
-                {
-                    window.push(done);
-                }
-                damage = Some(bad_shard(name, &error));
-                break;
+    let budget = Budget::new(options.window_bytes);
+    let buffers = Buffers::new();
+    let (read_end, written) = std::thread::scope(|scope| {
+        let (sample_tx, sample_rx) = mpsc::sync_channel::<(u64, Sample)>(SAMPLES_QUEUED);
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Sample, Verified)>();
+        let budget = &budget;
+        let buffers = &buffers;
+        let reader = scope.spawn(move || {
+            let mut index = 0u64;
+            let hand_on = |sample: Sample| {
+                let sent = sample_tx.send((index, sample)).is_ok();
+                index += 1;
+                sent
+            };
+            let max = options.max_member_bytes;
+            if gzipped {
+                let input = BufReader::with_capacity(256 * 1024, input);
+                let decoder = flate2::bufread::MultiGzDecoder::new(input);
+                reading::read_samples(name, decoder, max, budget, buffers, hand_on)
+            } else {
+                // Unbuffered: the tar reader asks for whole headers and whole
+                // members, which a buffer in between would only copy twice.
+                reading::read_samples(name, input, max, budget, buffers, hand_on)
             }
-        };
-        scan.summary.members += 1;
-        scan.summary.bytes_read += member.data.as_ref().map_or(0, |d| d.len() as u64);
-        let (key, _) = members::split_key(&member.path);
-        if current.as_ref().is_some_and(|s| s.key != key)
-            && let Some(done) = current.take()
-        {
-            window_bytes += done.bytes;
-            window.push(done);
-            if window_bytes >= options.window_bytes {
-                scan.decide_window(&mut window, writer.as_mut(), &mut on_decision)?;
-                window_bytes = 0;
+        });
+        let judge = &judge;
+        scope.spawn(move || {
+            sample_rx
+                .into_iter()
+                .par_bridge()
+                .for_each_with(done_tx, |done, (index, sample)| {
+                    // A cancelled scan verifies nothing more; the sample
+                    // is only given back.
+                    let verified = if budget.is_cancelled() {
+                        Ok(Vec::new())
+                    } else {
+                        judge.verify_sample(&sample)
+                    };
+                    let _ = done.send((index, sample, verified));
+                });
+        });
+        let mut order = InOrder::new();
+        let mut written = Ok(());
+        for (index, sample, verified) in done_rx.iter() {
+            for (sample, verified) in order.push(index, (sample, verified)) {
+                written = written.and_then(|()| {
+                    judge.finish_sample(
+                        &sample,
+                        verified,
+                        &mut summary,
+                        writer.as_mut(),
+                        &mut on_decision,
+                    )
+                });
+                if written.is_err() {
+                    budget.cancel();
+                }
+                budget.release(sample.bytes);
+                for member in sample.members {
+                    if let Ok(data) = member.data {
+                        buffers.give_back(data);
+                    }
+                }
             }
         }
-        let sample = current.get_or_insert_with(|| Sample {
-            key: key.to_owned(),
-            members: Vec::new(),
-            bytes: 0,
+        let read_end = reader.join().unwrap_or_else(|_| ReadEnd {
+            damage: Some(Error::Internal {
+                file: name.to_owned(),
+                detail: "the shard reader stopped unexpectedly".into(),
+            }),
+            ..ReadEnd::default()
         });
-        sample.bytes += member.data.as_ref().map_or(0, |d| d.len() as u64);
-        sample.members.push(member);
-    }
-    // The sample being read when the shard broke may be incomplete: it is
-    // not decided.
-    if damage.is_none()
-        && let Some(done) = current.take()
-    {
-        window.push(done);
-    }
-    scan.decide_window(&mut window, writer.as_mut(), &mut on_decision)?;
-    if let Some(error) = damage {
+        if written.is_ok() && order.is_waiting() {
+            written = Err(Error::Internal {
+                file: name.to_owned(),
+                detail: format!(
+                    "samples after sample {} were verified but not written",
+                    order.given_out()
+                ),
+            });
+        }
+        (read_end, written)
+    });
+    written?;
+    summary.members = read_end.members;
+    summary.bytes_read = read_end.bytes_read;
+    if let Some(error) = read_end.damage {
         return Err(error);
     }
     if let Some(builder) = writer {
@@ -377,54 +412,74 @@ where
     Ok(summary)
 }
 
-/// The shard-wide state of a scan.
-struct Scan<'s, 'o> {
+/// The first two bytes of `input` (fewer when it is shorter), and `input`
+/// again from its start.
+fn sniff<R: Read>(mut input: R) -> std::io::Result<([u8; 2], impl Read)> {
+    let mut head = [0u8; 2];
+    let mut filled = 0;
+    while filled < head.len() {
+        match input.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let again = std::io::Cursor::new(head).take(filled as u64).chain(input);
+    Ok((head, again))
+}
+
+/// How many complete samples may wait for a verifying thread, besides those
+/// being verified (the byte budget bounds them too).
+const SAMPLES_QUEUED: usize = 64;
+
+/// Each media member's outcome and whether the engine was needed, or the
+/// error that stops the scan.
+type Verified = Result<Vec<(String, Outcome, bool)>>;
+
+/// What the stages of a scan share: the shard's name, the verifier and
+/// the options.
+struct Judge<'s, 'o> {
     name: &'s str,
     verifier: &'s Verifier,
     options: &'s ScanOptions<'o>,
-    summary: &'s mut ScanSummary,
 }
 
-impl Scan<'_, '_> {
-    /// Verify the window's samples in parallel, then decide and write them
-    /// in order; empties the window.
-    fn decide_window<W: Write, F: FnMut(&SampleDecision) -> Result<()>>(
-        &mut self,
-        window: &mut Vec<Sample>,
-        mut writer: Option<&mut tar::Builder<&mut W>>,
+impl Judge<'_, '_> {
+    /// Decide a verified sample, count it, write it when kept, and hand its
+    /// decision on.
+    fn finish_sample<W: Write, F: FnMut(&SampleDecision) -> Result<()>>(
+        &self,
+        sample: &Sample,
+        verified: Verified,
+        summary: &mut ScanSummary,
+        writer: Option<&mut tar::Builder<&mut W>>,
         on_decision: &mut F,
     ) -> Result<()> {
-        let outcomes: Vec<Result<Vec<(String, Outcome, bool)>>> = window
-            .par_iter()
-            .map(|sample| self.verify_sample(sample))
-            .collect();
-        for (sample, outcome) in window.drain(..).zip(outcomes) {
-            let outcome = outcome?;
-            self.summary.verified += outcome.iter().filter(|(_, _, engine)| *engine).count() as u64;
-            self.summary.prechecked += outcome
-                .iter()
-                .filter(|(_, o, engine)| !engine && o.is_ok())
-                .count() as u64;
-            let decision = self.decide_sample(&sample, &outcome);
-            self.summary.samples += 1;
-            if decision.keep {
-                self.summary.kept += 1;
-                if let Some(builder) = writer.as_deref_mut() {
-                    for member in &sample.members {
-                        if let Ok(data) = &member.data {
-                            append(builder, member, data).map_err(|e| {
-                                Error::io(self.name, "cannot write the filtered shard", e)
-                            })?;
-                            self.summary.bytes_kept += data.len() as u64;
-                        }
+        let outcome = verified?;
+        summary.verified += outcome.iter().filter(|(_, _, engine)| *engine).count() as u64;
+        summary.prechecked += outcome
+            .iter()
+            .filter(|(_, o, engine)| !engine && o.is_ok())
+            .count() as u64;
+        let decision = self.decide_sample(sample, &outcome);
+        summary.samples += 1;
+        if decision.keep {
+            summary.kept += 1;
+            if let Some(builder) = writer {
+                for member in &sample.members {
+                    if let Ok(data) = &member.data {
+                        writing::append(builder, member, data).map_err(|e| {
+                            Error::io(self.name, "cannot write the filtered shard", e)
+                        })?;
+                        summary.bytes_kept += data.len() as u64;
                     }
                 }
-            } else {
-                self.summary.dropped += 1;
             }
-            on_decision(&decision)?;
+        } else {
+            summary.dropped += 1;
         }
-        Ok(())
+        on_decision(&decision)
     }
 
     /// Each media member's outcome, and whether the engine was needed.
@@ -542,98 +597,5 @@ impl Scan<'_, '_> {
                 Vec::new()
             },
         }
-    }
-}
-
-/// A shard that cannot be read on, and the member being read when it broke
-/// (when its header could be read).
-struct Damage {
-    path: Option<String>,
-    error: std::io::Error,
-}
-
-impl Damage {
-    fn header(error: std::io::Error) -> Self {
-        Damage { path: None, error }
-    }
-}
-
-/// Read one member; `None` for what is not a file (directories, links).
-fn read_member<R: Read>(
-    mut entry: tar::Entry<'_, R>,
-    max_bytes: u64,
-) -> std::result::Result<Option<Member>, Damage> {
-    let kind = entry.header().entry_type();
-    if !(kind.is_file() || kind == tar::EntryType::Continuous) {
-        return Ok(None);
-    }
-    let path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-    let header = entry.header().clone();
-    let size = entry.size();
-    if size > max_bytes {
-        // The rest of the member is skipped by the next call to `next`.
-        return Ok(Some(Member {
-            path,
-            header,
-            data: Err(size),
-        }));
-    }
-    // Grown as the content arrives: a header may claim more than follows.
-    let mut data = Vec::with_capacity(usize::try_from(size.min(8 << 20)).unwrap_or(0));
-    let read = entry.read_to_end(&mut data).and_then(|_| {
-        if data.len() as u64 == size {
-            Ok(())
-        } else {
-            Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                format!("{path}: the member ends early"),
-            ))
-        }
-    });
-    if let Err(error) = read {
-        return Err(Damage {
-            path: Some(path),
-            error,
-        });
-    }
-    Ok(Some(Member {
-        path,
-        header,
-        data: Ok(data),
-    }))
-}
-
-/// Copy a member into the filtered shard: its header as it was (a long
-/// name through the tar format's own extension), its content byte for byte.
-fn append<W: Write>(
-    builder: &mut tar::Builder<W>,
-    member: &Member,
-    data: &[u8],
-) -> std::io::Result<()> {
-    let mut header = member.header.clone();
-    if header.path_bytes().as_ref() == member.path.as_bytes() {
-        builder.append(&header, data)
-    } else {
-        builder.append_data(&mut header, &member.path, data)
-    }
-}
-
-fn bad_shard(name: &str, error: &std::io::Error) -> Error {
-    // The tar reader quotes the damaged header's bytes: keep them printable.
-    let detail: String = error
-        .to_string()
-        .chars()
-        .map(|c| {
-            if c.is_control() || c == char::REPLACEMENT_CHARACTER {
-                '?'
-            } else {
-                c
-            }
-        })
-        .take(300)
-        .collect();
-    Error::BadShard {
-        file: name.to_owned(),
-        detail,
     }
 }

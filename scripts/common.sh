@@ -4,6 +4,36 @@
 # A progress line on stderr, with the minutes and seconds since the script started.
 say() { printf '==> [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
+# Stages of a long script, timed: `stage NAME` ends the stage before it (if any) and starts
+# NAME; `stage_table` ends the last one and prints every stage's duration with the total, so a
+# slow stage shows in every log. Call stage_table from an EXIT trap to have it on failure too.
+HALLMARK_STAGE_NAMES=()
+HALLMARK_STAGE_SECS=()
+HALLMARK_STAGE_START=
+stage_end() {
+    [ -n "$HALLMARK_STAGE_START" ] || return 0
+    HALLMARK_STAGE_SECS+=($((SECONDS - HALLMARK_STAGE_START)))
+    HALLMARK_STAGE_START=
+}
+stage() {
+    stage_end
+    HALLMARK_STAGE_NAMES+=("$1")
+    HALLMARK_STAGE_START=$SECONDS
+    say "$1"
+}
+stage_table() {
+    stage_end
+    local i total=0 secs
+    [ ${#HALLMARK_STAGE_NAMES[@]} -gt 0 ] || return 0
+    printf '\n%-72s %8s\n' "stage" "m:ss" >&2
+    for i in "${!HALLMARK_STAGE_SECS[@]}"; do
+        secs=${HALLMARK_STAGE_SECS[$i]}
+        total=$((total + secs))
+        printf '%-72s %5d:%02d\n' "${HALLMARK_STAGE_NAMES[$i]:0:72}" $((secs / 60)) $((secs % 60)) >&2
+    done
+    printf '%-72s %5d:%02d\n' "total" $((total / 60)) $((total % 60)) >&2
+}
+
 # Install the Debian packages among "$@" that are missing, as root or through
 # sudo; the package lists are refreshed at most once per script run.
 HALLMARK_APT_UPDATED=

@@ -102,6 +102,17 @@ supply_chain() {
     "$deny" --log-level error --manifest-path wasm/Cargo.toml check licenses bans sources
 }
 
+# What runs on exit, also on failure: the throwaway database stops, and the stage table prints.
+HALLMARK_ON_EXIT=()
+on_exit() {
+    local status=$? action
+    for action in "${HALLMARK_ON_EXIT[@]}"; do eval "$action" || true; done
+    stage_table
+    return "$status"
+}
+trap on_exit EXIT
+
+stage "set-up: Node.js, cargo-deny, oracles, ExifTool, crawlers, Chromium"
 node_tools
 supply_chain
 python_oracle
@@ -109,13 +120,13 @@ npm_ci "$ROOT/tests/oracle/ts"
 mirror_tools
 browser_tools
 
-say "building the browser package (wasm/build.sh)"
+stage "the browser package (wasm/build.sh)"
 bash wasm/build.sh
 
-say "testing the browser build's stand-in crates"
-(cd wasm && cargo test --locked -p regex -p brotli --quiet)
+stage "the browser build's stand-in crates (cargo test -p regex -p brotli -p toml)"
+(cd wasm && cargo test --locked -p regex -p brotli -p toml --quiet)
 
-say "cargo fmt --check; cargo clippy (warnings are errors)"
+stage "cargo fmt --check; cargo clippy (warnings are errors)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 # The browser crate's three modules (core, PDF, fingerprint) and its test targets.
@@ -124,7 +135,7 @@ cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features fingerprint-module -- -D warnings \
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features pdf -- -D warnings)
 
-say "cargo doc (a broken intra-doc link is an error)"
+stage "cargo doc (a broken intra-doc link is an error)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 # A throwaway PostgreSQL cluster for the manifest repository's suites: made
@@ -135,18 +146,18 @@ postgres_for_tests() {
     rm -rf "$dir"
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     say "starting a throwaway PostgreSQL cluster on 127.0.0.1:$port"
-    trap 'bash "$ROOT/scripts/pg-throwaway.sh" stop "$ROOT/target/pg"' EXIT
+    HALLMARK_ON_EXIT+=('bash "$ROOT/scripts/pg-throwaway.sh" stop "$ROOT/target/pg"')
     HALLMARK_TEST_POSTGRES_URL="$(bash "$ROOT/scripts/pg-throwaway.sh" start "$dir" "$port")"
     export HALLMARK_TEST_POSTGRES_URL
 }
 postgres_for_tests
 
-say "cargo test --workspace"
+stage "cargo test --workspace"
 status=0
 cargo test --workspace --locked --no-fail-fast || status=$?
 
 # After `cargo test`, whose dependencies (and CLI) the package's build reuses.
-say "the Python package: build, lint, pytest incl. the Ray example on a local cluster (python/test.sh)"
+stage "the Python package: build, lint, pytest incl. the Ray example on a local cluster (python/test.sh)"
 bash python/test.sh || status=$?
 if [ "$status" -ne 0 ]; then
     echo "tests failed (see above)" >&2

@@ -12,49 +12,44 @@ pub struct Value(serde_json::Value);
 
 const ABSENT: &str = "TOML is not part of the browser build: give settings as JSON";
 
+/// Why TOML could not be read or written: always that this build has neither
+/// a parser nor a writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absent(&'static str);
+
+impl fmt::Display for Absent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Absent {}
+
 /// Reading TOML.
 pub mod de {
-    /// Why TOML could not be read: always that this build has no parser.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Error(pub(crate) &'static str);
-
-    impl std::fmt::Display for Error {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.0)
-        }
-    }
-
-    impl std::error::Error for Error {}
+    /// Why TOML could not be read.
+    pub use super::Absent as Error;
 }
 
 /// Writing TOML.
 pub mod ser {
-    /// Why TOML could not be written: always that this build has no writer.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Error(pub(crate) &'static str);
-
-    impl std::fmt::Display for Error {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.0)
-        }
-    }
-
-    impl std::error::Error for Error {}
+    /// Why TOML could not be written.
+    pub use super::Absent as Error;
 }
 
 /// Parse TOML: not in this build.
 pub fn from_str<T>(_text: &str) -> Result<T, de::Error> {
-    Err(de::Error(ABSENT))
+    Err(Absent(ABSENT))
 }
 
 /// Write TOML: not in this build.
 pub fn to_string<T: ?Sized>(_value: &T) -> Result<String, ser::Error> {
-    Err(ser::Error(ABSENT))
+    Err(Absent(ABSENT))
 }
 
 /// Write TOML, indented: not in this build.
 pub fn to_string_pretty<T: ?Sized>(_value: &T) -> Result<String, ser::Error> {
-    Err(ser::Error(ABSENT))
+    Err(Absent(ABSENT))
 }
 
 impl fmt::Display for Value {

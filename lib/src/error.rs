@@ -169,6 +169,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// A pinned identity issuer (a DID document) could not be used.
+    #[error("{source_name}: {reason}")]
+    BadIdentityIssuer {
+        /// Where the document came from (a file name).
+        source_name: String,
+        /// What is wrong, in words.
+        reason: String,
+    },
+
     /// A passphrase is needed and none could be obtained.
     #[error("{0}")]
     PassphraseUnavailable(String),
@@ -366,6 +375,7 @@ impl Error {
             | Error::BadKey { .. }
             | Error::BadCertificate { .. }
             | Error::BadTrustAnchors { .. }
+            | Error::BadIdentityIssuer { .. }
             | Error::PassphraseUnavailable(_)
             | Error::UnreadableCredentialFile { .. }
             | Error::BadRepository { .. } => ErrorKind::BadSetup,

@@ -10,6 +10,8 @@
 //! - [`sign`]: embed a manifest into a file or stream.
 //! - [`verify`]: check a file's credentials into a [`Report`] whose JSON shape
 //!   is shared by every hallmark front end.
+//! - [`identity`]: who the credentials say made the work (CAWG identity
+//!   assertions), each with its own verdict, checked offline.
 //! - [`format`](mod@format): which media formats are handled, and what a file really is.
 //! - [`error`]: the one [`Error`] type, and [`Error::kind`] sorting every
 //!   error by who is at fault ([`ErrorKind`]), for front ends to map.
@@ -65,6 +67,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod format;
 mod guard;
+pub mod identity;
 pub mod input;
 mod integrity;
 #[cfg(feature = "sign")]

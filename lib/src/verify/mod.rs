@@ -8,10 +8,10 @@ mod answer;
 mod data_hash;
 pub mod recovered;
 mod report;
-mod signer_info;
+pub(crate) mod signer_info;
 pub mod trust;
 pub mod unsigned;
-mod verdict;
+pub(crate) mod verdict;
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -33,15 +33,18 @@ pub use unsigned::UnsignedStatement;
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::format::{MediaFormat, read_head};
+use crate::identity::{self, IdentityIssuers};
 use crate::policy::{self, TrainingPolicy};
 use crate::soft_binding;
 
-/// Verifies files against a fixed set of trust anchors.
+/// Verifies files against a fixed set of trust anchors (and pinned identity
+/// issuers, [`Verifier::with_identity_issuers`]).
 ///
 /// Cheap to share between threads (`Clone` shares the engine's context).
 #[derive(Clone)]
 pub struct Verifier {
     context: Arc<Context>,
+    issuers: Arc<IdentityIssuers>,
     block_hashing_from: u64,
 }
 
@@ -61,6 +64,11 @@ pub const DEFAULT_BLOCK_HASHING_FROM: u64 = 16 * 1024 * 1024;
 const IN_MEMORY_BELOW: u64 = 1024 * 1024;
 
 /// Engine settings for offline verification with the given anchors.
+///
+/// Identity assertions are not checked while reading: their codes would
+/// land among the manifest's own and decide the file's verdict. hallmark
+/// checks each one apart afterwards ([`crate::identity`]); X.509 identities
+/// are vouched for by the same anchors as signers.
 pub(crate) fn engine_settings(anchors: &TrustAnchors) -> Value {
     let trust_anchors = (!anchors.is_empty()).then(|| anchors.as_pem().to_owned());
     json!({
@@ -71,26 +79,50 @@ pub(crate) fn engine_settings(anchors: &TrustAnchors) -> Value {
             "remote_manifest_fetch": false,
         },
         "trust": { "trust_anchors": trust_anchors },
+        "cawg_trust": { "trust_anchors": trust_anchors },
         // Thumbnails need image decoders hallmark does not link.
         "builder": { "thumbnail": { "enabled": false } },
-        // No network, ever: an empty allow-list blocks every host.
-        "core": { "allowed_network_hosts": [] },
+        // No network, ever: an empty allow-list blocks every host (and
+        // hallmark's own resolver answers only from pinned documents).
+        "core": { "allowed_network_hosts": [], "decode_identity_assertions": false },
     })
 }
 
 impl Verifier {
-    /// A verifier that vouches for signers under `anchors`.
+    /// A verifier that vouches for signers (and X.509 identities) under
+    /// `anchors`, with no identity issuer pinned.
     pub fn new(anchors: &TrustAnchors) -> Result<Self> {
+        Self::with_identity_issuers(anchors, &IdentityIssuers::none())
+    }
+
+    /// A verifier that also checks identity claims aggregation credentials
+    /// against the pinned `issuers`' DID documents: an identity whose
+    /// issuer is pinned and whose credential checks out is `verified`.
+    /// Nothing is ever fetched: an issuer that is not pinned leaves its
+    /// identities `unverified`.
+    pub fn with_identity_issuers(
+        anchors: &TrustAnchors,
+        issuers: &IdentityIssuers,
+    ) -> Result<Self> {
+        let resolver = issuers.resolver();
         let context = Context::new()
             .with_settings(engine_settings(anchors))
             .map_err(|e| Error::BadTrustAnchors {
                 source_name: "trust anchors".into(),
                 reason: e.to_string(),
-            })?;
+            })?
+            .with_resolver(resolver.clone())
+            .with_resolver_async(resolver);
         Ok(Verifier {
             context: context.into_shared(),
+            issuers: Arc::new(issuers.clone()),
             block_hashing_from: DEFAULT_BLOCK_HASHING_FROM,
         })
+    }
+
+    /// The identity issuers this verifier checks credentials against.
+    pub fn identity_issuers(&self) -> &IdentityIssuers {
+        &self.issuers
     }
 
     /// Check the data hash of files at least `bytes` long in 1 MiB blocks
@@ -108,7 +140,7 @@ impl Verifier {
     /// Credentials embedded in the file come first; a file without them is
     /// checked against its sidecar manifest ([`sidecar_path`]) if there is one.
     pub fn verify_file(&self, path: &Path) -> Result<Report> {
-        let mut report = self.load_file(path)?.report();
+        let mut report = self.load_file(path)?.report(self);
         let name = path.display().to_string();
         if let Ok(file) = File::open(path) {
             attach_unsigned(&mut report, &name, &mut BufReader::new(file));
@@ -127,7 +159,7 @@ impl Verifier {
     ) -> Result<Report> {
         Ok(self
             .load_stream(name, claimed, stream, Some(manifest))?
-            .report())
+            .report(self))
     }
 
     /// Verify bytes held in memory. `name` labels the input in errors;
@@ -151,7 +183,9 @@ impl Verifier {
         let start = stream
             .stream_position()
             .map_err(|e| Error::io(name, "cannot read", e))?;
-        let mut report = self.load_stream(name, claimed, &mut stream, None)?.report();
+        let mut report = self
+            .load_stream(name, claimed, &mut stream, None)?
+            .report(self);
         if stream.seek(SeekFrom::Start(start)).is_ok() {
             attach_unsigned(&mut report, name, &mut stream);
         }
@@ -160,18 +194,29 @@ impl Verifier {
 
     /// The whole manifest store of the file at `path` (embedded, or from its
     /// sidecar) as the C2PA engine's JSON: every manifest, assertion,
-    /// ingredient and validation result. `None` when it has no credentials.
+    /// ingredient and validation result, with hallmark's `identities` (the
+    /// active manifest's, as in [`Report::identities`]) added. `None` when
+    /// it has no credentials.
     pub fn inspect_file(&self, path: &Path) -> Result<Option<Value>> {
         let name = path.display().to_string();
         match self.load_file(path)? {
             Loaded::Nothing(_) => Ok(None),
-            Loaded::Found { reader, .. } => {
-                serde_json::from_str(&reader.json()).map(Some).map_err(|e| {
+            Loaded::Found { mut reader, .. } => {
+                let mut store: Value = serde_json::from_str(&reader.json()).map_err(|e| {
                     Error::UnreadableCredentials {
                         file: name,
                         detail: e.to_string(),
                     }
-                })
+                })?;
+                let identities =
+                    identity::check_identities(&mut reader, &self.context, &self.issuers);
+                if let Some(map) = store.as_object_mut() {
+                    map.insert(
+                        "identities".into(),
+                        serde_json::to_value(identities).unwrap_or_default(),
+                    );
+                }
+                Ok(Some(store))
             }
         }
     }
@@ -193,10 +238,10 @@ impl Verifier {
             });
         }
         crate::guard::check_store(name, store)?;
-        let reader = Reader::from_shared_context(&self.context)
+        let mut reader = Reader::from_shared_context(&self.context)
             .with_manifest_data_and_stream(store, format.mime_type(), Cursor::new(Vec::new()))
             .map_err(|err| engine::from_c2pa(name, format, "cannot verify", err))?;
-        let mut report = report_from_reader(&reader, format);
+        let mut report = self.report_from_reader(&mut reader, format);
         report.format = BARE_STORE_MEDIA_TYPE.into();
         report.statuses.retain(|s| {
             !(s.ingredient.is_none()
@@ -204,6 +249,7 @@ impl Verifier {
         });
         if report.active_manifest.is_some() {
             report.state = state_from_statuses(&report.statuses);
+            settle_identities(&mut report);
         }
         Ok(report)
     }
@@ -385,18 +431,18 @@ enum Loaded {
 }
 
 impl Loaded {
-    fn report(self) -> Report {
+    fn report(self, verifier: &Verifier) -> Report {
         match self {
             Loaded::Nothing(format) => Report::none(format.mime_type()),
             Loaded::Found {
-                reader,
+                mut reader,
                 format,
                 sidecar,
                 data_hash,
             } => {
                 let mut report = Report {
                     sidecar,
-                    ..report_from_reader(&reader, format)
+                    ..verifier.report_from_reader(&mut reader, format)
                 };
                 if let Some(status) = data_hash {
                     report.replace_data_hash_status(status);
@@ -471,6 +517,73 @@ pub(crate) fn attach_unsigned<R: Read + Seek>(report: &mut Report, name: &str, s
         && report.policy_label.is_some()
     {
         statement.compare_with(&report.policy);
+    }
+}
+
+impl Verifier {
+    /// The report of what `reader` read, with the active manifest's
+    /// identities checked apart ([`crate::identity`]) and their bearing on
+    /// the file's verdict settled ([`settle_identities`]).
+    fn report_from_reader(&self, reader: &mut Reader, format: MediaFormat) -> Report {
+        let mut report = report_from_reader(reader, format);
+        report.identities = identity::check_identities(reader, &self.context, &self.issuers);
+        settle_identities(&mut report);
+        report
+    }
+}
+
+/// What the active manifest's identities do to the file's verdict, as in
+/// the reference implementation, except that an issuer hallmark could not
+/// check (it never fetches one) is no failure of the file: a failed
+/// identity claims aggregation credential makes the file invalid, and an
+/// X.509 identity whose certificate nobody you trust vouches for makes a
+/// trusted file valid. Both become statuses of the file (with the
+/// identity's URL), so that the state always follows from the statuses;
+/// calling this again changes nothing.
+pub(crate) fn settle_identities(report: &mut Report) {
+    let manifest = report.active_manifest.clone().unwrap_or_default();
+    let mut added = Vec::new();
+    for identity in &report.identities {
+        let url = format!(
+            "self#jumbf=/c2pa/{manifest}/c2pa.assertions/{}",
+            identity.label
+        );
+        if identity::counts_against_file(identity) {
+            for code in identity.failures() {
+                added.push(Status {
+                    code: code.code.clone(),
+                    explanation: code.explanation.clone(),
+                    url: Some(url.clone()),
+                    kind: StatusKind::Failure,
+                    ingredient: None,
+                });
+            }
+        } else if identity::untrusted_certificate(identity) {
+            added.push(Status {
+                code: UNTRUSTED_SIGNER.into(),
+                explanation: Some(
+                    "the identity's X.509 certificate is not under a trust anchor you gave".into(),
+                ),
+                url: Some(url),
+                kind: StatusKind::Failure,
+                ingredient: None,
+            });
+        }
+    }
+    for status in added {
+        if !report.statuses.contains(&status) {
+            report.statuses.push(status);
+        }
+    }
+    let failed = report.identities.iter().any(identity::counts_against_file);
+    let untrusted = report
+        .identities
+        .iter()
+        .any(identity::untrusted_certificate);
+    if failed && report.state != State::None {
+        report.state = State::Invalid;
+    } else if untrusted && report.state == State::Trusted {
+        report.state = State::Valid;
     }
 }
 

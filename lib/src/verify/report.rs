@@ -15,6 +15,14 @@
 //!              "issuer": "hallmark local CA", "serial": "4f:…", "alg": "ed25519",
 //!              "not_before": "2026-05-01T09:00:00Z", "not_after": "2031-04-30T09:00:00Z"},
 //!   "signed_at": null,
+//!   "identities": [{"type": "identity_claims_aggregation", "state": "unverified",
+//!                   "issuer": "did:web:connected-identities.identity.adobe.com",
+//!                   "named_actor": "ada", "verified_identities": [{"type": "cawg.social_media",
+//!                   "name": null, "username": "ada", "uri": "https://www.behance.net/ada",
+//!                   "provider": {"id": "https://behance.net", "name": "behance"},
+//!                   "verified_at": "2026-05-01T09:00:00Z"}],
+//!                   "referenced_assertions": ["c2pa.hash.data"], "label": "cawg.identity",
+//!                   "codes": [{"code": "cawg.ica.did_unavailable", "explanation": "…", "kind": "failure"}]}],
 //!   "policy": {"ai_training": {"use": "notAllowed"}, "ai_generative_training": {"use": "notAllowed"},
 //!              "ai_inference": {"use": "notAllowed"}, "data_mining": {"use": "notAllowed"}},
 //!   "policy_label": "cawg.training-mining",
@@ -32,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use super::recovered::{Basis, Recovered};
 use super::unsigned::UnsignedStatement;
 pub use super::verdict::{SignerInfo, State, Status, StatusKind};
+use crate::identity::Identity;
 use crate::policy::{Kind, TrainingPolicy, Use};
 use crate::soft_binding::SoftBinding;
 
@@ -145,6 +154,12 @@ pub struct Report {
     /// claims in `actions[].when`.
     #[serde(default)]
     pub signed_at: Option<String>,
+    /// The CAWG identity assertions of the active manifest (who the
+    /// credentials say made the work), each with its own verdict; empty
+    /// when there are none. Identity never decides the policy's answer
+    /// ([`crate::identity`]).
+    #[serde(default)]
+    pub identities: Vec<Identity>,
     /// The creator's training-and-data-mining policy as written in the
     /// active manifest. Shown even when the state is `invalid`; use
     /// [`Report::may_use`] for an answer that accounts for the state.
@@ -213,6 +228,7 @@ impl Report {
             claim_generator: None,
             signer: None,
             signed_at: None,
+            identities: Vec::new(),
             policy: TrainingPolicy::default(),
             policy_label: None,
             statuses: Vec::new(),

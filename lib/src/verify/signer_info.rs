@@ -21,7 +21,12 @@ pub(crate) fn from_chain_pem(chain_pem: &str, alg: Option<String>) -> SignerInfo
             ..SignerInfo::default()
         };
     };
-    let Ok((_, cert)) = X509Certificate::from_der(&pem.contents) else {
+    from_der(&pem.contents, alg)
+}
+
+/// Signer details from one DER certificate; empty when it cannot be parsed.
+pub(crate) fn from_der(der: &[u8], alg: Option<String>) -> SignerInfo {
+    let Ok((_, cert)) = X509Certificate::from_der(der) else {
         return SignerInfo {
             alg,
             ..SignerInfo::default()

@@ -349,9 +349,8 @@ pub(crate) struct VerifyArgs {
     /// Print one JSON report per file per line (JSON Lines), in input order.
     #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
-    /// A PEM file of CA certificates you trust (repeatable).
-    #[arg(long, value_name = "PEM")]
-    pub trust: Vec<PathBuf>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Walk folders given as PATH.
     #[arg(short, long)]
     pub recursive: bool,
@@ -379,9 +378,8 @@ pub(crate) struct PolicyArgs {
     /// Print the answer as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// A PEM file of CA certificates you trust (repeatable).
-    #[arg(long, value_name = "PEM")]
-    pub trust: Vec<PathBuf>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Without intact credentials, ask the manifest repository at this base URL
     /// for the file's manifest by its fingerprint (it can only restrict).
     #[arg(long, value_name = "URL")]
@@ -425,9 +423,8 @@ pub(crate) struct ScanArgs {
     /// Samples with a media member that cannot be read.
     #[arg(long, value_enum, default_value = "drop", value_name = "RULE")]
     pub unreadable: KeepOrDrop,
-    /// A PEM file of CA certificates you trust (repeatable).
-    #[arg(long, value_name = "PEM")]
-    pub trust: Vec<PathBuf>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Ask the manifest repository at this base URL about media without
     /// intact credentials, by their fingerprint (it can only drop samples).
     #[arg(long, value_name = "URL")]
@@ -442,9 +439,27 @@ pub(crate) struct ScanArgs {
 pub(crate) struct InspectArgs {
     /// The file to inspect.
     pub file: PathBuf,
-    /// Print the manifest store as the C2PA engine's JSON.
+    /// Print the manifest store as the C2PA engine's JSON (with hallmark's
+    /// `identities` added).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// Whom a verification trusts: CAs for signers (and X.509 identities), and
+/// pinned issuers for identity credentials.
+#[derive(Debug, Args)]
+pub(crate) struct TrustArgs {
+    /// A PEM file of CA certificates you trust (repeatable).
+    #[arg(long, value_name = "PEM")]
+    pub trust: Vec<PathBuf>,
+    /// The DID document (JSON) of an identity issuer you trust, such as the
+    /// one a provider publishes at https://HOST/.well-known/did.json
+    /// (repeatable). Identities it issued are checked against it, offline,
+    /// and are "verified" when they hold up; nothing is fetched.
+    #[arg(long = "identity-issuer", value_name = "FILE")]
+    pub identity_issuers: Vec<PathBuf>,
 }
 
 /// `hallmark completions`.
@@ -497,6 +512,10 @@ pub(crate) struct ServeArgs {
     /// Trust signers under the CA certificates in this PEM file (repeatable).
     #[arg(long, value_name = "PEM")]
     pub trust: Vec<PathBuf>,
+    /// Check identity credentials against the DID document (JSON) of this
+    /// identity issuer (repeatable); nothing is ever fetched.
+    #[arg(long = "identity-issuer", value_name = "FILE")]
+    pub identity_issuers: Vec<PathBuf>,
     /// Largest request body accepted, in bytes [default: 268435456].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_body_bytes: Option<u64>,

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use hallmark::identity::IdentityState;
 use hallmark::policy::Kind;
 use hallmark::verify::Basis;
 use hallmark::words::{NO_POLICY, POLICY_AS_WRITTEN, STATED_BY_SIGNER, UNNAMED_SIGNER};
@@ -132,6 +133,18 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
             }
         }
         let _ = writeln!(out, "{line}");
+    }
+    for identity in &report.identities {
+        let colour = match identity.state {
+            IdentityState::Verified => GREEN,
+            IdentityState::Unverified => YELLOW,
+            IdentityState::Invalid => RED,
+        };
+        let _ = writeln!(
+            out,
+            "  Identity: {}",
+            style.paint(colour, &sanitize(&identity.describe()))
+        );
     }
     let mut about = Vec::new();
     if let Some(title) = opt(report.title.as_deref()) {

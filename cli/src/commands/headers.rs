@@ -10,7 +10,7 @@ use hallmark::web::{self, Header, Served};
 use serde::Serialize;
 
 use crate::args::HeadersArgs;
-use crate::commands::verify::load_anchors;
+use crate::common::verifying::load_anchors;
 use crate::exit::ExitStatus;
 use crate::failure::Failure;
 use crate::inputs::{self, Input};

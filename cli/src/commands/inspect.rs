@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
+use crate::common::verifying::verifier_for;
 use crate::exit::ExitStatus;
-use hallmark::{TrustAnchors, Verifier};
+use hallmark::identity::Identity;
 use serde_json::Value;
 
 use crate::args::InspectArgs;
@@ -13,7 +14,7 @@ use crate::render::sanitize;
 
 /// Print the manifest store as the engine's JSON, or as an outline.
 pub(crate) fn run(args: &InspectArgs) -> Result<u8, Failure> {
-    let verifier = Verifier::new(&TrustAnchors::none())?;
+    let verifier = verifier_for(&args.trust)?;
     let file = args.file.display().to_string();
     let Some(store) = verifier.inspect_file(&args.file)? else {
         output::print(&if args.json {
@@ -77,6 +78,20 @@ fn outline(file: &str, store: &Value) -> String {
                     .map(text)
                     .unwrap_or_else(|| "?".into())
             );
+        }
+        if label == active {
+            let identities: Vec<Identity> = store
+                .get("identities")
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .unwrap_or_default();
+            for identity in identities {
+                let _ = writeln!(
+                    out,
+                    "    identity: {} [{}]",
+                    sanitize(&identity.describe()),
+                    identity.state.as_str()
+                );
+            }
         }
         for assertion in manifest
             .get("assertions")

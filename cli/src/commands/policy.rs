@@ -3,11 +3,11 @@
 use crate::exit::policy_code;
 use hallmark::recover::http::HttpResolver;
 use hallmark::verify::{Basis, PolicyAnswer};
-use hallmark::{Answer, State, Verifier};
+use hallmark::{Answer, State};
 
 use crate::args::{ColorChoice, PolicyArgs};
-use crate::commands::sign::parse_kind;
-use crate::commands::verify::{load_anchors, verify_and_recover};
+use crate::common::kinds::parse_kind;
+use crate::common::verifying::{verifier_for, verify_and_recover};
 use crate::failure::Failure;
 use crate::output;
 use crate::render::sanitize;
@@ -15,7 +15,7 @@ use crate::render::sanitize;
 /// Answer and return the exit code that carries the answer.
 pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure> {
     let kind = parse_kind(&args.kind)?;
-    let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
+    let verifier = verifier_for(&args.trust)?;
     let resolver = args.recover.as_deref().map(HttpResolver::new).transpose()?;
     let file = args.file.display().to_string();
     let result = verify_and_recover(&verifier, resolver.as_ref(), &args.file);

@@ -1,22 +1,15 @@
 //! `hallmark publish`: send signed manifests to a manifest repository.
 
-use std::path::Path;
-
-use hallmark::format::read_head;
-use hallmark::recover::http::{HttpResolver, Published};
-use hallmark::verify::BARE_STORE_MEDIA_TYPE;
-use hallmark::{Error, MediaFormat};
+use hallmark::recover::http::HttpResolver;
 use serde::Serialize;
 
 use crate::args::PublishArgs;
+use crate::common::publishing::publish_one;
 use crate::exit::ExitStatus;
 use crate::failure::Failure;
 use crate::inputs;
 use crate::output::Output;
 use crate::render::sanitize;
-
-/// The largest file uploaded (the service's default body limit).
-const MAX_UPLOAD_BYTES: u64 = 256 * 1024 * 1024;
 
 /// One `--json` line.
 #[derive(Serialize)]
@@ -78,33 +71,6 @@ pub(crate) fn run(args: &PublishArgs) -> Result<ExitStatus, Failure> {
     }
     out.finish()?;
     Ok(status)
-}
-
-/// Upload one file (a signed file, or a `.c2pa` store) as its media type.
-pub(crate) fn publish_one(repository: &HttpResolver, path: &Path) -> hallmark::Result<Published> {
-    let name = path.display().to_string();
-    let len = hallmark::input::regular_file_len(path, &name)?;
-    if len > MAX_UPLOAD_BYTES {
-        return Err(Error::TooLarge {
-            file: name,
-            detail: format!("hallmark publishes files of at most {MAX_UPLOAD_BYTES} bytes"),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
-        file: name.clone(),
-        action: "cannot read",
-        source: e,
-    })?;
-    let mime = if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("c2pa"))
-    {
-        BARE_STORE_MEDIA_TYPE
-    } else {
-        let head = read_head(&mut &bytes[..]).unwrap_or_default();
-        MediaFormat::identify(&name, MediaFormat::from_path(path), &head, false)?.mime_type()
-    };
-    repository.publish(&name, mime, &bytes)
 }
 
 fn json(line: &JsonLine<'_>) -> String {

@@ -4,13 +4,12 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use hallmark::Verifier;
 use hallmark::recover::http::HttpResolver;
 use hallmark::shards::{DecisionLine, Rule, Rules, SampleDecision, ScanOptions, scan_file};
 
 use crate::args::{KeepOrDrop, ScanArgs};
-use crate::commands::sign::parse_kind;
-use crate::commands::verify::load_anchors;
+use crate::common::kinds::parse_kind;
+use crate::common::verifying::verifier_for;
 use crate::exit::ExitStatus;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -19,7 +18,7 @@ use crate::render::sanitize;
 /// Scan every shard; the exit status says whether all could be read.
 pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus, Failure> {
     let kind = parse_kind(&args.kind)?;
-    let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
+    let verifier = verifier_for(&args.trust)?;
     let resolver = args.recover.as_deref().map(HttpResolver::new).transpose()?;
     let mut options = ScanOptions::new(kind);
     options.rules = Rules {

@@ -17,6 +17,9 @@ pub(crate) fn settings(args: &ServeArgs) -> Result<Config, Failure> {
     if !args.trust.is_empty() {
         config.trust.clone_from(&args.trust);
     }
+    if !args.identity_issuers.is_empty() {
+        config.identity_issuers.clone_from(&args.identity_issuers);
+    }
     let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
     if let Some(n) = args.max_body_bytes {
         config.max_body_bytes = size(n);

@@ -2,12 +2,12 @@
 //! parallel, reporting in input order.
 
 use std::cell::RefCell;
-use std::path::Path;
 
+use crate::common::verifying::{verifier_for, verify_and_recover};
 use crate::exit::ExitStatus;
+use hallmark::Report;
 use hallmark::recover::http::HttpResolver;
 use hallmark::verify::FileReport;
-use hallmark::{Report, TrustAnchors, Verifier};
 use serde::Serialize;
 
 use crate::args::{ColorChoice, VerifyArgs};
@@ -45,7 +45,7 @@ pub(crate) fn json_line(line: &JsonLine<'_>) -> String {
 
 /// Verify every file named or found, print a report for each, and return the batch's exit status.
 pub(crate) fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, Failure> {
-    let verifier = Verifier::new(&load_anchors(&args.trust)?)?;
+    let verifier = verifier_for(&args.trust)?;
     let resolver = args.recover.as_deref().map(HttpResolver::new).transpose()?;
     let expanded = inputs::expand(&args.paths, args.recursive, |format| format.can_verify())?;
     let style = Style::for_stdout(color);
@@ -104,36 +104,4 @@ pub(crate) fn run(args: &VerifyArgs, color: ColorChoice) -> Result<ExitStatus, F
     progress.finish();
     out.into_inner().finish()?;
     Ok(ExitStatus::for_batch(outcomes))
-}
-
-/// Verify a file and, when a repository is given and its own credentials
-/// are absent or broken, look its manifest up by its fingerprint.
-pub(crate) fn verify_and_recover(
-    verifier: &Verifier,
-    resolver: Option<&HttpResolver>,
-    path: &Path,
-) -> hallmark::Result<Report> {
-    let mut report = verifier.verify_file(path)?;
-    if let Some(resolver) = resolver {
-        hallmark::recover::recover_file(verifier, resolver, path, &mut report)?;
-    }
-    Ok(report)
-}
-
-/// Read and merge every `--trust` PEM file.
-pub(crate) fn load_anchors(paths: &[impl AsRef<Path>]) -> Result<TrustAnchors, Failure> {
-    let mut anchors = TrustAnchors::none();
-    for path in paths {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Failure::usage(format!("{name}: cannot read the trust list: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Failure::usage(format!(
-                "{name}: not a trust list: expected PEM text (-----BEGIN CERTIFICATE-----), found binary data"
-            ))
-        })?;
-        anchors.add_pem(&name, &text)?;
-    }
-    Ok(anchors)
 }

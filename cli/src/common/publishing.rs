@@ -1,0 +1,40 @@
+//! Publishing one signed file (or `.c2pa` store) to a manifest repository:
+//! what `hallmark publish` does for each file and `sign --publish` after
+//! each signature.
+
+use std::path::Path;
+
+use hallmark::format::read_head;
+use hallmark::recover::http::{HttpResolver, Published};
+use hallmark::verify::BARE_STORE_MEDIA_TYPE;
+use hallmark::{Error, MediaFormat};
+
+/// The largest file uploaded (the service's default body limit).
+const MAX_UPLOAD_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Upload one file (a signed file, or a `.c2pa` store) as its media type.
+pub(crate) fn publish_one(repository: &HttpResolver, path: &Path) -> hallmark::Result<Published> {
+    let name = path.display().to_string();
+    let len = hallmark::input::regular_file_len(path, &name)?;
+    if len > MAX_UPLOAD_BYTES {
+        return Err(Error::TooLarge {
+            file: name,
+            detail: format!("hallmark publishes files of at most {MAX_UPLOAD_BYTES} bytes"),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        file: name.clone(),
+        action: "cannot read",
+        source: e,
+    })?;
+    let mime = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("c2pa"))
+    {
+        BARE_STORE_MEDIA_TYPE
+    } else {
+        let head = read_head(&mut &bytes[..]).unwrap_or_default();
+        MediaFormat::identify(&name, MediaFormat::from_path(path), &head, false)?.mime_type()
+    };
+    repository.publish(&name, mime, &bytes)
+}

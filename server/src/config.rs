@@ -15,6 +15,9 @@ pub struct Config {
     pub listen: SocketAddr,
     /// PEM files of trust anchors (CA certificates whose signers are trusted).
     pub trust: Vec<PathBuf>,
+    /// DID documents (JSON files) of the identity issuers whose credentials
+    /// are checked, offline; none by default.
+    pub identity_issuers: Vec<PathBuf>,
     /// Largest request body accepted, in bytes; larger ones get 413.
     pub max_body_bytes: usize,
     /// How many verifications run at once (default: the number of cores).
@@ -37,6 +40,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             trust: Vec::new(),
+            identity_issuers: Vec::new(),
             max_body_bytes: 256 << 20,
             max_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             request_timeout: 30,

@@ -39,6 +39,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
+use hallmark::identity::IdentityIssuers;
 use hallmark::{TrustAnchors, Verifier};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -94,8 +95,12 @@ impl Service {
             })?;
             anchors.add_pem(&name, &text)?;
         }
+        let mut issuers = IdentityIssuers::none();
+        for path in &config.identity_issuers {
+            issuers.add_file(path)?;
+        }
         let state = AppState {
-            verifier: Arc::new(Verifier::new(&anchors)?),
+            verifier: Arc::new(Verifier::with_identity_issuers(&anchors, &issuers)?),
             trust_anchors: anchors.len(),
             pool: Arc::new(Semaphore::new(config.max_concurrency)),
             timeout: config.timeout(),

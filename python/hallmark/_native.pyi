@@ -174,7 +174,12 @@ class Verifier:
     """Trust settings built once, to verify any number of files with; safe to
     share between threads."""
 
-    def __init__(self, *, trust: Trust | None = None) -> None: ...
+    def __init__(
+        self,
+        *,
+        trust: Trust | None = None,
+        identity_issuers: StrPath | str | bytes | Iterable[StrPath | str | bytes] | None = None,
+    ) -> None: ...
     def verify(self, path_or_bytes: StrPath | Data, *, format: str | None = None) -> Report:
         """Like ``hallmark.verify``, with this verifier's trust anchors."""
 

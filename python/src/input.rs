@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use hallmark::identity::IdentityIssuers;
 use hallmark::{Kind, MediaFormat, TrustAnchors};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -84,25 +85,39 @@ pub(crate) fn parse_kind(text: &str) -> PyResult<Kind> {
 /// text, or a list of them; a file as `hallmark verify --trust` reads it.
 pub(crate) fn trust_anchors(trust: Option<&Bound<'_, PyAny>>) -> PyResult<TrustAnchors> {
     let mut anchors = TrustAnchors::none();
-    let Some(trust) = trust.filter(|t| !t.is_none()) else {
-        return Ok(anchors);
-    };
-    let single = trust.is_instance_of::<PyString>()
-        || trust.is_instance_of::<PyBytes>()
-        || trust.hasattr("__fspath__")?;
-    if single {
-        add_anchor(&mut anchors, trust)?;
-    } else {
-        for entry in trust.try_iter().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "trust: expected a PEM file path, PEM text, or a list of them, got {}",
-                type_name(trust)
-            ))
-        })? {
-            add_anchor(&mut anchors, &entry?)?;
-        }
-    }
+    one_or_many(
+        trust,
+        "trust: expected a PEM file path, PEM text, or a list of them",
+        |entry| add_anchor(&mut anchors, entry),
+    )?;
     Ok(anchors)
+}
+
+/// Call `add` for what a `trust=`-like argument holds: nothing for `None`,
+/// the value itself when it is one item (a `str`, `bytes` or path-like
+/// object), else each item of it; `expected` (ending in what was expected)
+/// opens the error for anything else.
+fn one_or_many(
+    value: Option<&Bound<'_, PyAny>>,
+    expected: &str,
+    mut add: impl FnMut(&Bound<'_, PyAny>) -> PyResult<()>,
+) -> PyResult<()> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(());
+    };
+    let single = value.is_instance_of::<PyString>()
+        || value.is_instance_of::<PyBytes>()
+        || value.hasattr("__fspath__")?;
+    if single {
+        return add(value);
+    }
+    let items = value
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err(format!("{expected}, got {}", type_name(value))))?;
+    for entry in items {
+        add(&entry?)?;
+    }
+    Ok(())
 }
 
 /// Add one PEM file (a path) or PEM text (`str` or `bytes` holding `-----BEGIN`).
@@ -139,4 +154,43 @@ fn add_anchor(anchors: &mut TrustAnchors, entry: &Bound<'_, PyAny>) -> PyResult<
     })?;
     anchors.add_pem(&name, &text).map_err(|e| to_py(&e))?;
     Ok(())
+}
+
+/// The pinned identity issuers of an `identity_issuers=` argument: a DID
+/// document's path, its JSON text (`str` or `bytes`), or a list of them.
+pub(crate) fn identity_issuers(value: Option<&Bound<'_, PyAny>>) -> PyResult<IdentityIssuers> {
+    let mut issuers = IdentityIssuers::none();
+    one_or_many(
+        value,
+        "identity_issuers: expected a DID document's path, its JSON text, or a list of them",
+        |entry| add_issuer(&mut issuers, entry),
+    )?;
+    Ok(issuers)
+}
+
+/// Pin one DID document: JSON text (`str` starting with `{`, or `bytes`) or a path.
+fn add_issuer(issuers: &mut IdentityIssuers, entry: &Bound<'_, PyAny>) -> PyResult<()> {
+    let text = if let Ok(text) = entry.extract::<String>() {
+        text.trim_start().starts_with('{').then_some(text)
+    } else if let Ok(bytes) = entry.cast::<PyBytes>() {
+        Some(String::from_utf8(bytes.as_bytes().to_vec()).map_err(|_| {
+            BadSetup::new_err(
+                "identity_issuers: not a DID document: expected JSON text, found binary data",
+            )
+        })?)
+    } else {
+        None
+    };
+    if let Some(text) = text {
+        return issuers
+            .add_json("identity_issuers", &text)
+            .map_err(|e| to_py(&e));
+    }
+    let path = entry.extract::<PathBuf>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "identity_issuers: expected a DID document's path or JSON text, got {}",
+            type_name(entry)
+        ))
+    })?;
+    issuers.add_file(&path).map_err(|e| to_py(&e))
 }

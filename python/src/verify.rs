@@ -6,7 +6,7 @@ use hallmark::{MediaFormat, TrustAnchors};
 use pyo3::prelude::*;
 
 use crate::errors::{raise, to_py};
-use crate::input::{Item, parse_format, trust_anchors};
+use crate::input::{self, Item, parse_format, trust_anchors};
 use crate::many::VerifyMany;
 use crate::report::{json_line, loads, verify_item};
 
@@ -30,8 +30,11 @@ fn report_dict<'py>(
 /// Trust settings built once, to verify any number of files with.
 ///
 /// ``Verifier(trust=...)`` takes what ``hallmark.verify`` takes: a PEM file
-/// path, PEM text, or a list of them. Reuse one verifier for many calls; it is
-/// safe to share between threads.
+/// path, PEM text, or a list of them. ``identity_issuers=`` pins identity
+/// issuers: a DID document's path, its JSON text, or a list of them; an
+/// identity whose credential checks out against a pinned issuer is
+/// ``"verified"`` (nothing is ever fetched). Reuse one verifier for many
+/// calls; it is safe to share between threads.
 #[pyclass(module = "hallmark", frozen, name = "Verifier")]
 pub(crate) struct PyVerifier {
     pub(crate) inner: hallmark::Verifier,
@@ -40,11 +43,16 @@ pub(crate) struct PyVerifier {
 #[pymethods]
 impl PyVerifier {
     #[new]
-    #[pyo3(signature = (*, trust = None))]
-    fn new(trust: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (*, trust = None, identity_issuers = None))]
+    fn new(
+        trust: Option<&Bound<'_, PyAny>>,
+        identity_issuers: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let anchors = trust_anchors(trust)?;
+        let issuers = input::identity_issuers(identity_issuers)?;
         Ok(PyVerifier {
-            inner: hallmark::Verifier::new(&anchors).map_err(|e| to_py(&e))?,
+            inner: hallmark::Verifier::with_identity_issuers(&anchors, &issuers)
+                .map_err(|e| to_py(&e))?,
         })
     }
 

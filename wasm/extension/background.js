@@ -33,7 +33,7 @@
 // answer about images on loopback, private or link-local addresses (see
 // README.md, "Privacy and security notes").
 
-import init, { verify, decide, formatOf, recover, words } from './pkg/hallmark_wasm.js';
+import init, { verify, decide, describeIdentity, formatOf, recover, words } from './pkg/hallmark_wasm.js';
 
 const MENU_ID = 'hallmark-check';
 const MAX_BYTES = 50 * 1024 * 1024; // larger images are not verified
@@ -322,8 +322,12 @@ async function check(url, { pems, repositories }) {
     // manifest can only restrict.
     const decisions = Object.fromEntries(catalogue.kinds.map(({ kind }) => [kind, decide(report, kind)]));
     const answers = Object.fromEntries(Object.entries(decisions).map(([kind, d]) => [kind, d.answer]));
+    // Who the credentials say made the work, in the library's words: shown, never
+    // used to badge (an identity nobody could check never makes an image "broken").
+    const identities = (report.identities ?? []).map((i) => ({ state: i.state, words: describeIdentity(i) }));
     return {
       report, mayUse: answers, decisions, lookup: lookup.lookup, lookupError: lookup.lookupError, words: catalogue,
+      identities,
     };
   } catch (e) {
     // A trap (a crash inside the verifier): pkg/hallmark_wasm.js has already

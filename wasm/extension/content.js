@@ -148,7 +148,7 @@
     badge.dataset.hallmarkAiTraining = aiTraining;
     badge.textContent = label;
     badge.setAttribute('title', recovered ? words.recoveredTitle(report, response.decisions, response.words)
-      : words.badgeTitle(report, response.words));
+      : words.badgeTitle(report, response.words, response.identities));
     for (const [property, value] of BADGE_STYLE) badge.style.setProperty(property, value, 'important');
     badge.style.setProperty('background', COLORS[state], 'important');
     if (recovered) {

@@ -24,9 +24,9 @@ function add(parent, tag, text) {
 
 /** One "term: value" line of a facts list (#details unless told); skipped when there is no value. */
 function fact(term, value, list = $('details')) {
-  if (value === null || value === undefined || value === '') return;
+  if (value === null || value === undefined || value === '') return null;
   add(list, 'dt', term).dataset.term = term;
-  add(list, 'dd', words.clean(value));
+  return add(list, 'dd', words.clean(value));
 }
 
 /**
@@ -55,7 +55,7 @@ function showRecovered(recovered, decisions, catalogue) {
   }
 }
 
-function showReport(report, mayUse, catalogue) {
+function showReport(report, mayUse, catalogue, identities = []) {
   $('verdict').textContent = words.explainState(catalogue, report.state)
     ?? `Unexpected state: ${words.clean(report.state)}`;
 
@@ -66,6 +66,11 @@ function showReport(report, mayUse, catalogue) {
     if (report.state === 'valid') {
       fact('Signer in your trust list', "no — add its CA certificate on the extension's options page to trust it");
     }
+  }
+  // Who the credentials say made the work, each with its own verdict (never the image's).
+  for (const identity of identities) {
+    const item = fact('Identity', identity.words);
+    if (item) item.dataset.state = identity.state;
   }
   fact('Signed', words.signedWhen(report, catalogue));
   fact('Title', report.title);
@@ -136,7 +141,7 @@ async function main() {
   }
   if (response?.report && response.words) {
     const { report } = response;
-    showReport(report, response.mayUse, response.words);
+    showReport(report, response.mayUse, response.words, response.identities);
     root.dataset.state = report.state;
     if (report.state === 'none' && words.recoveredIntact(report)) {
       showRecovered(report.recovered, response.decisions, response.words);

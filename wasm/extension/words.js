@@ -92,13 +92,15 @@ globalThis.hallmarkWords = (() => {
   }
 
   /** The badge's tooltip: the whole verdict in a few plain sentences, in the catalogue's words. */
-  function badgeTitle(report, catalogue) {
+  function badgeTitle(report, catalogue, identities = []) {
     const lines = [`Content Credentials — ${explainState(catalogue, report.state) ?? clean(report.state)}`];
     const signer = signerName(report, catalogue);
     if (signer) {
       const issuer = report.signer.issuer ? `, certificate issued by ${clean(report.signer.issuer)}` : '';
       lines.push(`Signer: ${signer}${issuer}.`);
     }
+    // Each identity in the library's words, with its own verdict: shown, never a verdict on the image.
+    for (const identity of identities) lines.push(`Identity: ${clean(identity.words)}.`);
     if (report.state === 'valid') lines.push("To trust this signer, add its CA certificate on the extension's options page.");
     // Intact credentials answer with what the policy says, as the CLI does.
     const intact = report.state === 'trusted' || report.state === 'valid';

@@ -1,14 +1,14 @@
 // Types of hallmark-wasm: the report types of the generated core module, and
 // the functions of hallmark_wasm.js.
 import type {
-  Answer, Decision, Fingerprint, FingerprintOptions, InitInput, InitOutput, Kind, Recovered, RecoverFileOptions,
-  RecoverOptions, Report, SyncInitInput, VerifyOptions, Words,
+  Answer, Decision, Fingerprint, FingerprintOptions, Identity, InitInput, InitOutput, Kind, Recovered,
+  RecoverFileOptions, RecoverOptions, Report, SyncInitInput, VerifyOptions, Words,
 } from "./hallmark_wasm_core.js";
 
 export type {
-  Action, Answer, Basis, Decision, ErrorKind, Fingerprint, FingerprintOptions, HallmarkError, Ingredient, InitInput,
-  InitOutput, Kind, Policy, PolicyEntry, Recovered, RecoverFileOptions, RecoverOptions, Report, Signer, SoftBinding,
-  State, Status, SyncInitInput, VerifyOptions, Words,
+  Action, Answer, Basis, Decision, ErrorKind, Fingerprint, FingerprintOptions, HallmarkError, Identity, IdentityCode,
+  Ingredient, InitInput, InitOutput, Kind, Policy, PolicyEntry, Recovered, RecoverFileOptions, RecoverOptions, Report,
+  Signer, SoftBinding, State, Status, SyncInitInput, VerifiedIdentity, VerifyOptions, Words,
 } from "./hallmark_wasm_core.js";
 
 /**
@@ -48,6 +48,13 @@ export function decide(report: Report, kind: Kind): Decision;
  * prints. Show reports in these rather than in copies of your own.
  */
 export function words(): Words;
+
+/**
+ * One identity of a report (`report.identities[i]`) in the words `hallmark verify` prints
+ * after "Identity: ", e.g. "testuser23 on Behance (claimed via did:web:…; not checked:
+ * issuer not pinned)". Identity is shown, never used to decide a policy's answer.
+ */
+export function describeIdentity(identity: Identity): string;
 
 /**
  * The fingerprint of an image's bytes (JPEG, PNG, WebP, TIFF, GIF): its

@@ -31,6 +31,7 @@
 import initCore, {
   initSync as initSyncCore,
   decide as decideCore,
+  describeIdentity as describeIdentityCore,
   formatOf as formatOfCore,
   mayUse as mayUseCore,
   verify as verifyCore,
@@ -102,6 +103,14 @@ export function decide(report, kind) {
  */
 export function words() {
   return guarded(resetCore, warmUp, () => wordsCore());
+}
+
+/**
+ * One identity of a report in the words `hallmark verify` prints after
+ * "Identity: ": who it names, who vouches for it, and its verdict.
+ */
+export function describeIdentity(identity) {
+  return guarded(resetCore, warmUp, () => describeIdentityCore(identity));
 }
 
 /** The media type `verify` would read the bytes as, or undefined if it would refuse them. */

@@ -111,8 +111,8 @@ fn object_of_both(plan: JsValue, lookup: &Lookup) -> JsValue {
 /// The plan for a file, once the options are read.
 fn plan(bytes: &JsValue, mime_type: &str, options: FingerprintOptions) -> Result<JsValue, Thrown> {
     let claims = VerifyOptions {
-        trust_anchors: Vec::new(),
         name: options.name,
+        ..VerifyOptions::default()
     };
     let label = claims.label().to_owned();
     let view = byte_view(bytes, &label)?;

@@ -57,7 +57,9 @@ pub use fingerprint::{FingerprintOptionsArg, fingerprint_plan};
 #[cfg(not(feature = "fingerprint-module"))]
 pub use recovery::{RecoverOptionsArg, recover_from, recovery_candidates, recovery_request};
 #[cfg(not(feature = "fingerprint-module"))]
-pub use verifier::{VerifyOptionsArg, decide, format_of, may_use, verify, warm_up, words};
+pub use verifier::{
+    VerifyOptionsArg, decide, describe_identity, format_of, may_use, verify, warm_up, words,
+};
 
 #[cfg(feature = "fingerprint-module")]
 mod decoders;

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use hallmark::format::SNIFF_LEN;
+use hallmark::identity::{Identity, IdentityIssuers};
 use hallmark::policy::{Kind, UnknownKind};
 use hallmark::verify::FileReport;
 use hallmark::{MediaFormat, Report, TrustAnchors, Verifier};
@@ -65,6 +66,54 @@ export interface Ingredient {
   active_manifest: string | null;
 }
 
+/** An identity the issuer verified (CAWG identity claims aggregation `verifiedIdentities`). */
+export interface VerifiedIdentity {
+  /** "cawg.social_media", "cawg.document_verification", "cawg.web_site", "cawg.affiliation", "cawg.crypto_wallet", … */
+  type: string;
+  name: string | null;
+  username: string | null;
+  uri: string | null;
+  /** A wallet's address (crypto wallets only). */
+  address?: string;
+  provider: { id: string; name: string } | null;
+  /** When the issuer verified it (RFC 3339). */
+  verified_at: string | null;
+}
+
+/** One status an identity's validation reported. */
+export interface IdentityCode {
+  code: string;
+  explanation: string | null;
+  kind: "success" | "informational" | "failure";
+}
+
+/**
+ * A CAWG identity assertion of the active manifest and its own verdict. `verified`: it holds up
+ * and an issuer you pinned (`identityIssuers`) or a CA you trust vouches for it; `unverified`:
+ * nothing is wrong with it, but nobody you named vouches for it (nothing is fetched to find
+ * out); `invalid`: it fails its own checks. Show it with `describeIdentity`; it never decides
+ * the policy's answer.
+ */
+export interface Identity {
+  type: "x509" | "identity_claims_aggregation" | "unknown";
+  state: "verified" | "unverified" | "invalid";
+  /** The credential's issuer (a DID), or the certificate's issuing CA. */
+  issuer: string | null;
+  /** Who the identity names, in a few words. */
+  named_actor: string | null;
+  verified_identities: VerifiedIdentity[];
+  /** The X.509 certificate (X.509 identities only). */
+  certificate?: Signer;
+  /** The certificate chain's subjects, signer first (X.509 identities only). */
+  chain?: string[];
+  /** The labels of the assertions the identity is bound to. */
+  referenced_assertions: string[];
+  roles?: string[];
+  /** The assertion's label: "cawg.identity", "cawg.identity__1", … */
+  label: string;
+  codes: IdentityCode[];
+}
+
 /** What verification found: the line `hallmark verify --json` prints, schema version 1. */
 export interface Report {
   /** The `name` option given to `verify`, or `null`. */
@@ -77,6 +126,8 @@ export interface Report {
   claim_generator: string | null;
   signer: Signer | null;
   signed_at: string | null;
+  /** The CAWG identity assertions of the active manifest, each with its own verdict. */
+  identities: Identity[];
   policy: Policy;
   policy_label: string | null;
   statuses: Status[];
@@ -194,8 +245,14 @@ export interface Decision {
 
 /** Options of `verify` and `formatOf`; any other key is an error. */
 export interface VerifyOptions {
-  /** PEM texts of the CA certificates you trust. */
+  /** PEM texts of the CA certificates you trust (for signers and X.509 identities). */
   trustAnchors?: string[];
+  /**
+   * DID documents (JSON texts) of the identity issuers you trust, such as the one a provider
+   * serves at https://HOST/.well-known/did.json: a credential checked against one is
+   * `verified`. Nothing is ever fetched.
+   */
+  identityIssuers?: string[];
   /**
    * The file's name, e.g. `file.name`. It becomes the report's `file`, starts
    * error messages ("photo.jpg: …"), and its extension is the format claim, as
@@ -281,13 +338,15 @@ extern "C" {
 }
 
 /// The option keys `verify` knows; any other is refused rather than ignored.
-const OPTION_KEYS: [&str; 2] = ["trustAnchors", "name"];
+const OPTION_KEYS: [&str; 3] = ["trustAnchors", "identityIssuers", "name"];
 
 /// Options of `verify`, read from the caller's object.
 #[derive(Debug, Default)]
 pub(crate) struct VerifyOptions {
     /// PEM texts of the CA certificates the caller trusts.
     pub(crate) trust_anchors: Vec<String>,
+    /// DID documents (JSON texts) of the identity issuers the caller pins.
+    pub(crate) identity_issuers: Vec<String>,
     /// The file's name: the report's `file`, the label in errors, a format claim.
     pub(crate) name: Option<String>,
 }
@@ -298,7 +357,7 @@ impl VerifyOptions {
         let Some(object) = options_object(
             options.map(JsValue::from),
             &OPTION_KEYS,
-            "{ trustAnchors: [pem], name: \"photo.jpg\" }",
+            "{ trustAnchors: [pem], identityIssuers: [didDocumentJson], name: \"photo.jpg\" }",
         )?
         else {
             return Ok(Self::default());
@@ -306,8 +365,28 @@ impl VerifyOptions {
         Ok(Self {
             trust_anchors: field(&object, "trustAnchors", "an array of PEM strings")?
                 .unwrap_or_default(),
+            identity_issuers: field(
+                &object,
+                "identityIssuers",
+                "an array of DID documents (JSON strings)",
+            )?
+            .unwrap_or_default(),
             name: field(&object, "name", "a string")?,
         })
+    }
+
+    /// The verifier these options describe: the trust anchors and the
+    /// pinned identity issuers.
+    pub(crate) fn verifier(&self) -> Result<Verifier, Thrown> {
+        let mut anchors = TrustAnchors::none();
+        for (i, pem) in self.trust_anchors.iter().enumerate() {
+            anchors.add_pem(&format!("trust anchor {}", i + 1), pem)?;
+        }
+        let mut issuers = IdentityIssuers::none();
+        for (i, document) in self.identity_issuers.iter().enumerate() {
+            issuers.add_json(&format!("identity issuer {}", i + 1), document)?;
+        }
+        Ok(Verifier::with_identity_issuers(&anchors, &issuers)?)
     }
 
     /// What errors call the input.
@@ -375,11 +454,7 @@ pub fn verify(
     let label = options.label();
     let bytes = byte_view(&bytes, label)?.to_vec();
     refuse_pdf(label, identify(&bytes, &options, &mime_type))?;
-    let mut anchors = TrustAnchors::none();
-    for (i, pem) in options.trust_anchors.iter().enumerate() {
-        anchors.add_pem(&format!("trust anchor {}", i + 1), pem)?;
-    }
-    let verifier = Verifier::new(&anchors)?;
+    let verifier = options.verifier()?;
     let report = verifier.verify_bytes(label, options.claim(&mime_type), &bytes)?;
     to_js(&FileReport {
         file: options.name.as_deref(),
@@ -456,6 +531,18 @@ fn report_and_kind(report: JsValue, kind: &str) -> Result<(Report, Kind), Thrown
         .parse()
         .map_err(|e: UnknownKind| misuse(&e.to_string()))?;
     Ok((report, kind))
+}
+
+/// One identity of a report (`report.identities[i]`) in the words
+/// `hallmark verify` prints after "Identity: ", e.g. "testuser23 on Behance
+/// (claimed via did:web:…; not checked: issuer not pinned)".
+#[wasm_bindgen(js_name = describeIdentity)]
+pub fn describe_identity(
+    #[wasm_bindgen(unchecked_param_type = "Identity")] identity: JsValue,
+) -> Result<String, Thrown> {
+    let identity: Identity = serde_wasm_bindgen::from_value(identity)
+        .map_err(|e| misuse(&format!("not an identity of a report: {e}")))?;
+    Ok(identity.describe())
 }
 
 /// The words hallmark uses for people, from the library

@@ -27,8 +27,8 @@ const verifier = new Verifier({
   onStart(id) {
     markVerifying(cards.get(id));
   },
-  onResult(id, report, answers, ms, words, why, lookedUp) {
-    showReport(cards.get(id), report, answers, ms, words, why, lookedUp);
+  onResult(id, report, answers, ms, words, why, lookedUp, identities) {
+    showReport(cards.get(id), report, answers, ms, words, why, lookedUp, identities);
     completed();
   },
   onError(id, message, ms) {

@@ -38,9 +38,11 @@ export function markVerifying(card) {
 /**
  * Fill the card with a verification report, in `words` (the package's
  * words()). `lookedUp` says what "look it up" found ({repository, found,
- * error?}), or is null when the file was not looked up.
+ * error?}), or is null when the file was not looked up. `identities` holds
+ * each identity of the report in the library's words ({state, words}, from
+ * describeIdentity()).
  */
-export function showReport(card, report, answers, ms, words, why = {}, lookedUp = null) {
+export function showReport(card, report, answers, ms, words, why = {}, lookedUp = null, identities = []) {
   resetBody(card, report.state, ms);
   const body = card.querySelector('.report-body');
   body.append(el('p', 'verdict', words.states[report.state]?.describe ?? report.state));
@@ -60,6 +62,12 @@ export function showReport(card, report, answers, ms, words, why = {}, lookedUp 
     }
     const signer = signerLine(report, words);
     if (signer) body.append(signer);
+    // Shown, never used to decide: an unverified identity leaves the verdict as it is.
+    for (const identity of identities) {
+      const line = el('p', 'identity', `Identity: ${identity.words}`);
+      line.dataset.state = identity.state;
+      body.append(line);
+    }
     const about = aboutLine(report);
     if (about) body.append(el('p', 'about', about));
     body.append(policyBlock(report, answers, words));

@@ -106,7 +106,7 @@ export class Verifier {
       this.handlers.onStart(id);
     } else if (type === 'result') {
       this.finish(id, () => this.handlers.onResult(
-        id, data.report, data.answers, data.ms, this.catalogue, data.why, data.lookedUp));
+        id, data.report, data.answers, data.ms, this.catalogue, data.why, data.lookedUp, data.identities));
     } else if (type === 'error') {
       if (data.fatal) this.restart(id);
       this.finish(id, () => this.handlers.onError(id, data.message, data.ms));

@@ -8,11 +8,12 @@
 //      {type: 'words', error} if the verifier cannot be loaded
 //      {type: 'start', id}
 //      {type: 'result', id, report, answers: {ai_training: Answer, …}, why: {ai_training: string|null, …}, ms,
-//       lookedUp: null | {repository, found: boolean, error?: string}}
+//       lookedUp: null | {repository, found: boolean, error?: string},
+//       identities: [{state, words}]: each identity of the report in the library's words}
 //       report.recovered is set when the repository found the file's credentials
 //      {type: 'error', id, message, fatal, ms}   fatal: the verifier crashed; start a new worker
 
-import init, { verify, decide, recover, words } from '../pkg/hallmark_wasm.js';
+import init, { verify, decide, describeIdentity, recover, words } from '../pkg/hallmark_wasm.js';
 
 // Started at once, awaited by every job: the module is fetched and compiled
 // only once. The page gets the library's words as soon as they are there,
@@ -71,7 +72,9 @@ async function run({ id, buffer, mimeType, name, trustAnchors, repository }) {
     const decisions = kinds.map((kind) => [kind, decide(report, kind)]);
     const answers = Object.fromEntries(decisions.map(([kind, d]) => [kind, d.answer]));
     const why = Object.fromEntries(decisions.map(([kind, d]) => [kind, d.explain]));
-    self.postMessage({ type: 'result', id, report, answers, why, lookedUp, ms: performance.now() - started });
+    // Who the credentials say made the work, each identity with its own verdict.
+    const identities = (report.identities ?? []).map((i) => ({ state: i.state, words: describeIdentity(i) }));
+    self.postMessage({ type: 'result', id, report, answers, why, lookedUp, identities, ms: performance.now() - started });
   } catch (error) {
     // A WebAssembly trap (a Rust panic, or running out of memory) may leave
     // the module in a broken state: ask for a fresh worker.

@@ -81,7 +81,8 @@ mirror_tools() {
 }
 
 browser_tools() {
-    apt_install chromium
+    # strace and curl: the identity suite watches verification for network connections.
+    apt_install chromium strace curl
     npm_ci "$ROOT/wasm/tests"
 }
 

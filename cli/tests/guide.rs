@@ -7,33 +7,40 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The commands of `document`'s marked examples, with the exit status each expects.
+/// The commands of `document`'s marked examples (every block between an
+/// `examples:start` and the next `examples:end` marker, in order), with the
+/// exit status each expects.
 fn example_commands(document: &str) -> Vec<(String, i32)> {
     let text = std::fs::read_to_string(root().join(document)).unwrap();
-    let start = text
-        .find("<!-- examples:start -->")
-        .unwrap_or_else(|| panic!("{document}: no examples start marker"));
-    let end = text
-        .find("<!-- examples:end -->")
-        .unwrap_or_else(|| panic!("{document}: no examples end marker"));
     let mut commands = Vec::new();
-    let mut in_block = false;
-    for line in text[start..end].lines() {
-        match line.trim() {
-            "```sh" => in_block = true,
-            "```" => in_block = false,
-            command if in_block && !command.is_empty() => {
-                let expected = command
-                    .split("# exit ")
-                    .nth(1)
-                    .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-                    .map(|n| n.parse().unwrap())
-                    .unwrap_or(0);
-                commands.push((command.to_owned(), expected));
+    let mut rest = text.as_str();
+    let mut blocks = 0;
+    while let Some(start) = rest.find("<!-- examples:start -->") {
+        let end = rest[start..]
+            .find("<!-- examples:end -->")
+            .unwrap_or_else(|| panic!("{document}: an examples start marker without an end"))
+            + start;
+        let mut in_block = false;
+        for line in rest[start..end].lines() {
+            match line.trim() {
+                "```sh" => in_block = true,
+                "```" => in_block = false,
+                command if in_block && !command.is_empty() => {
+                    let expected = command
+                        .split("# exit ")
+                        .nth(1)
+                        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                        .map(|n| n.parse().unwrap())
+                        .unwrap_or(0);
+                    commands.push((command.to_owned(), expected));
+                }
+                _ => {}
             }
-            _ => {}
         }
+        blocks += 1;
+        rest = &rest[end..];
     }
+    assert!(blocks > 0, "{document}: no examples start marker");
     commands
 }
 
@@ -41,8 +48,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Run `document`'s examples in order, in a fresh folder holding `artwork.jpg`
-/// and `song.wav`, with `hallmark` on the PATH and `home` as HOME (so
+/// Run `document`'s examples in order, in a fresh folder holding `artwork.jpg`,
+/// `song.wav`, and a file with a connected identity (`connected-identity.jpg`)
+/// with its issuer's DID document (`adobe-stage-did.json`), with `hallmark`
+/// on the PATH and `home` as HOME (so
 /// credentials made without `--out` land in a throwaway configuration folder).
 fn run_examples(document: &str, at_least: usize) {
     let commands = example_commands(document);
@@ -63,6 +72,17 @@ fn run_examples(document: &str, at_least: usize) {
     std::fs::copy(
         root().join("tests/fixtures/media/sample.wav"),
         work.join("song.wav"),
+    )
+    .unwrap();
+    let identity = root().join("tests/fixtures/identity/claim_aggregation");
+    std::fs::copy(
+        identity.join("adobe_connected_identities.jpg"),
+        work.join("connected-identity.jpg"),
+    )
+    .unwrap();
+    std::fs::copy(
+        identity.join("connected_identities_did.json"),
+        work.join("adobe-stage-did.json"),
     )
     .unwrap();
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_hallmark")).parent().unwrap();

@@ -177,7 +177,7 @@ struct Entry {
     mime: String,
     /// `options.name`, if given.
     name: Option<String>,
-    /// Trust anchors, as corpus paths.
+    /// Trust anchors (`.pem`) and pinned identity issuers (`.json`), as corpus paths.
     trust: Vec<String>,
     /// Whether the bytes go in as an `ArrayBuffer` rather than a `Uint8Array`.
     array_buffer: bool,
@@ -218,12 +218,18 @@ fn mime_of(file: &str) -> &'static str {
 }
 
 /// The CLI's `--json` line for `path` (relative to the corpus, so that its
-/// `file` is the name the browser is given).
+/// `file` is the name the browser is given), trusting the CAs of the `.pem`
+/// files of `trust` and pinning the identity issuers of its `.json` files.
 fn cli_line(root: &Path, path: &str, trust: &[String]) -> Value {
     let mut command = hallmark();
     command.current_dir(root).args(["verify", "--json"]);
     for anchor in trust {
-        command.arg("--trust").arg(root.join(anchor));
+        let flag = if anchor.ends_with(".json") {
+            "--identity-issuer"
+        } else {
+            "--trust"
+        };
+        command.arg(flag).arg(root.join(anchor));
     }
     let (line, _) = json_of(command.arg(path));
     assert_eq!(line["file"], path, "the CLI names the file as given");
@@ -347,6 +353,53 @@ fn build_corpus() -> Corpus {
     for name in ["garbage.jpg", "empty.png", "unsupported.aif"] {
         files.push((name.into(), vec![]));
     }
+    // Identities made elsewhere: Adobe's connected identities, with the issuer
+    // unpinned, pinned, and pinned under another DID; an X.509 identity that
+    // fails its own checks; a credential whose signature does not match.
+    let identity = workspace().join("tests/fixtures/identity");
+    std::fs::copy(
+        identity.join("claim_aggregation/connected_identities_did.json"),
+        root.join("anchors/adobe-stage-did.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("anchors/other-did.json"),
+        std::fs::read_to_string(identity.join("claim_aggregation/connected_identities_did.json"))
+            .unwrap()
+            .replace(
+                "connected-identities.identity-stage.adobe.com",
+                "issuer.example",
+            ),
+    )
+    .unwrap();
+    for (from, to) in [
+        (
+            "claim_aggregation/adobe_connected_identities.jpg",
+            "adobe-connected.jpg",
+        ),
+        (
+            "claim_aggregation/ims_multiple_manifests.jpg",
+            "adobe-two-manifests.jpg",
+        ),
+        (
+            "validation_method/pad1_invalid.jpg",
+            "x509-pad1-invalid.jpg",
+        ),
+        (
+            "claim_aggregation/ica_validation/signature_mismatch.jpg",
+            "ica-signature-mismatch.jpg",
+        ),
+    ] {
+        std::fs::copy(identity.join(from), root.join(to)).unwrap();
+        files.push((to.into(), vec![]));
+    }
+    for issuer in ["anchors/adobe-stage-did.json", "anchors/other-did.json"] {
+        files.push(("adobe-connected.jpg".into(), vec![issuer.into()]));
+    }
+    files.push((
+        "adobe-two-manifests.jpg".into(),
+        vec!["anchors/adobe-stage-did.json".into()],
+    ));
 
     // Each file as the browser would meet it: its type from its extension, its name given.
     let mut entries: Vec<Entry> = files
@@ -619,7 +672,7 @@ fn the_browser_api_takes_buffers_refuses_unknown_options_and_recovers_from_a_tra
     };
     assert_eq!(
         message("unknownOption"),
-        "unknown option \"trustAnchor\": the options are trustAnchors and name"
+        "unknown option \"trustAnchor\": the options are trustAnchors, identityIssuers and name"
     );
     assert!(
         message("optionsNotObject").starts_with("options must be an object"),
@@ -896,9 +949,17 @@ fn the_demo_page_reports_in_plain_words() {
             ("garbage.jpg", "error"),
             ("hallmark-sample.wav", "valid"),
             ("python-sample.pdf", "valid"),
+            ("adobe-connected.jpg", "valid"),
         ],
         "cards in the order picked"
     );
+    // An identity is shown in the library's words, with its own verdict.
+    assert_eq!(
+        card("adobe-connected.jpg")["identities"],
+        json!([{"state": "unverified", "text": "Identity: testuser23 on Behance (claimed via \
+            did:web:connected-identities.identity-stage.adobe.com; not checked: issuer not pinned)"}])
+    );
+    assert_eq!(card("hallmark-sample.jpg")["identities"], json!([]));
     let signed = card("hallmark-sample.jpg");
     assert!(
         signed["verdict"]
@@ -1065,6 +1126,19 @@ fn the_extension_badges_images_and_reports_on_request() {
     }
     assert!(
         title.contains("Data mining: only on terms: ask first."),
+        "{title}"
+    );
+    // An intact file whose identity could not be checked is badged as intact,
+    // with the identity in the library's words in the badge's title.
+    let identity = image("before", "identity");
+    assert_eq!(identity["state"], "valid", "{identity}");
+    assert_eq!(identity["badge"]["state"], "valid", "{identity}");
+    let title = identity["badge"]["title"].as_str().unwrap();
+    assert!(
+        title.contains(
+            "Identity: testuser23 on Behance (claimed via \
+             did:web:connected-identities.identity-stage.adobe.com; not checked: issuer not pinned)."
+        ),
         "{title}"
     );
     let tampered = image("before", "tampered");

@@ -77,6 +77,7 @@ function demoCards(page) {
       failures: [...card.querySelectorAll(".failures li")].map((li) => li.dataset.code),
       uses: [...card.querySelectorAll(".policy-list li")].map((li) => li.textContent),
       answer: card.querySelector("p.answer")?.dataset.answer ?? null,
+      identities: [...card.querySelectorAll("p.identity")].map((p) => ({ state: p.dataset.state, text: p.textContent })),
       text: card.innerText,
     })));
 }
@@ -95,7 +96,7 @@ async function demo(corpusDir, artifacts) {
   const { server, origin } = await serve({ "/": WASM });
   const browser = await launch();
   const files = ["hallmark-sample.jpg", "tampered.jpg", "unsigned-sample.png", "garbage.jpg",
-    "hallmark-sample.wav", "python-sample.pdf"].map((f) => path.join(corpusDir, f));
+    "hallmark-sample.wav", "python-sample.pdf", "adobe-connected.jpg"].map((f) => path.join(corpusDir, f));
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = [];
@@ -163,6 +164,7 @@ async function extension(corpusDir, artifacts) {
     ["tampered", "/corpus/tampered.jpg"],
     ["unsigned", "/corpus/unsigned-sample.png"],
     ["foreign", `${otherOrigin}/ts-sample.png`],
+    ["identity", "/corpus/adobe-connected.jpg"], // intact, its identity's issuer not pinned
     ["broken", "/corpus/no-such-image.png"], // never loads, so is never checked
   ];
   const publicImages = [
@@ -198,7 +200,7 @@ async function extension(corpusDir, artifacts) {
     const page = await context.newPage();
     const pageUrl = `${origin}/index.html`;
     await page.goto(pageUrl);
-    await checked(page, ["signed", "tampered", "unsigned", "foreign"]);
+    await checked(page, ["signed", "tampered", "unsigned", "foreign", "identity"]);
     await page.waitForTimeout(1_000); // time enough for a check of the broken image, which must not come
     const before = await extensionImages(page);
     await page.screenshot({ path: path.join(artifacts, "extension.png") });

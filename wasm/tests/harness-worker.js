@@ -2,7 +2,8 @@
 // published package and answers the page, which terminates it when an answer
 // does not come in time. Nothing here interprets the results.
 //
-// In:  {id, type: "verify", entry: {file, mime, name, trust, arrayBuffer}}
+// In:  {id, type: "verify", entry: {file, mime, name, trust, arrayBuffer}}  (trust: PEM
+//      anchors and, ending in .json, identity issuers' DID documents)
 //      {id, type: "edges", files: {jpeg, pdf, garbage, anchor}}
 //      {id, type: "hang"}   spins for ever, so the page's watchdog can be tested
 // Out: {type: "ready", initMillis} | {type: "failed", error} once, then {id, result} per job.
@@ -54,7 +55,11 @@ const BAD_ANCHOR = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----
 async function verifyEntry(entry) {
   const u8 = await bytesOf(entry.file);
   const bytes = entry.arrayBuffer ? u8.buffer : u8;
-  const options = { trustAnchors: await Promise.all((entry.trust ?? []).map(text)) };
+  // Corpus files ending in .json are identity issuers' DID documents; the rest are PEM anchors.
+  const trust = entry.trust ?? [];
+  const options = { trustAnchors: await Promise.all(trust.filter((f) => !f.endsWith(".json")).map(text)) };
+  const issuers = trust.filter((f) => f.endsWith(".json"));
+  if (issuers.length) options.identityIssuers = await Promise.all(issuers.map(text));
   if (entry.name !== null && entry.name !== undefined) options.name = entry.name;
   const t0 = performance.now();
   try {

@@ -76,7 +76,8 @@ class OracleError(Exception):
 
 
 def make_context(trust_pem=None):
-    """A c2pa Context that never touches the network, with optional trust anchors.
+    """A c2pa Context that never touches the network, with optional trust anchors
+    (for signers and, as hallmark uses them, for X.509 identities).
 
     An empty host allow-list blocks every HTTP request c2pa-rs could make; the
     fetches it would otherwise attempt (remote manifests, OCSP, certificate
@@ -90,7 +91,9 @@ def make_context(trust_pem=None):
         "builder": {"certificate_status_fetch": None},
     }
     if trust_pem:
+        # The same anchors vouch for signers and for X.509 identities, as in hallmark.
         settings["trust"] = {"trust_anchors": trust_pem}
+        settings["cawg_trust"] = {"trust_anchors": trust_pem}
     return c2pa.Context.from_dict(settings)
 
 

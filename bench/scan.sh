@@ -4,7 +4,7 @@
 # training not allowed) against webdataset + c2pa-python making the same
 # decisions (bench/scan_baseline.py), and on the same shard unsigned (the
 # pre-check floor) against reading the tar alone (`tar -xOf SHARD`). The two
-# commands of each comparison run in turn, RUNS pairs (default 7) after a
+# commands of each comparison run in turn, RUNS pairs (default 15) after a
 # warm-up; prints the median wall time, samples/s and MB/s of each, and the
 # median of the paired ratios. A benchmark, not a test.
 set -euo pipefail
@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 WORK="$ROOT/target/bench/scan"
-RUNS="${RUNS:-7}"
+RUNS="${RUNS:-15}"
 # shellcheck source=../scripts/common.sh
 source "$ROOT/scripts/common.sh"
 

@@ -140,6 +140,19 @@ pub struct NginxSnippet {
     pub add_headers: String,
 }
 
+impl NginxSnippet {
+    /// The snippet as `hallmark headers --nginx` prints it: the maps, then
+    /// the `add_header` lines as comments to copy where the files are served.
+    pub fn to_text(&self) -> String {
+        let mut text = self.maps.clone();
+        text.push_str("# In the server or location block that serves these files:\n");
+        for line in self.add_headers.lines() {
+            text.push_str(&format!("#   {line}\n"));
+        }
+        text
+    }
+}
+
 /// `text` as an nginx double-quoted string, or `None` when it holds
 /// characters a configuration line cannot.
 fn quoted(text: &str) -> Option<String> {

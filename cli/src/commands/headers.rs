@@ -72,12 +72,7 @@ pub(crate) fn run(args: &HeadersArgs) -> Result<ExitStatus, Failure> {
         }
     }
     if args.nginx {
-        let snippet = web::nginx_snippet(&served);
-        out.write(&snippet.maps);
-        out.write("# In the server or location block that serves these files:\n");
-        for line in snippet.add_headers.lines() {
-            out.write(&format!("#   {line}\n"));
-        }
+        out.write(&web::nginx_snippet(&served).to_text());
     }
     out.finish()?;
     Ok(ExitStatus::for_batch(outcomes))

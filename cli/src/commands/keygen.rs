@@ -1,7 +1,6 @@
 //! `hallmark keygen`: make a creator's signing credentials.
 
 use hallmark::credentials::{CredentialsFolder, Identity, Validity};
-use time::Duration;
 
 use crate::args::KeygenArgs;
 use crate::config;
@@ -23,11 +22,7 @@ pub(crate) fn run(args: &KeygenArgs) -> Result<(), Failure> {
         organization: args.org.clone(),
         email: args.email.clone(),
     };
-    let validity = Validity {
-        signer_lifetime: Duration::days(365 * i64::from(args.years)),
-        ca_lifetime: Duration::days(365 * (i64::from(args.years) + 5)),
-        ..Validity::default()
-    };
+    let validity = Validity::for_years(args.years);
     let passphrase =
         passphrase::obtain(args.passphrase.passphrase_file.as_deref(), Purpose::Choose)?;
     let retired = if args.force {

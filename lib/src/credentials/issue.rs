@@ -60,6 +60,24 @@ impl Default for Validity {
     }
 }
 
+/// How many years a signer certificate is valid by default, as `hallmark
+/// keygen` and the browser package issue it.
+pub const DEFAULT_SIGNER_YEARS: u16 = 5;
+
+impl Validity {
+    /// The validity `hallmark keygen --years YEARS` gives (and the browser
+    /// package's `createCredentials`): from an hour ago, the signer for
+    /// `years`, the local CA for five years more, so that the signer's
+    /// certificate never outlives its CA's.
+    pub fn for_years(years: u16) -> Self {
+        Validity {
+            signer_lifetime: Duration::days(365 * i64::from(years)),
+            ca_lifetime: Duration::days(365 * (i64::from(years) + 5)),
+            ..Validity::default()
+        }
+    }
+}
+
 /// The certificates and keys of a fresh set of credentials, before they are stored.
 pub struct IssuedCredentials {
     /// The local CA certificate, PEM.

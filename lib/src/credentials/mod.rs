@@ -18,12 +18,11 @@ pub mod profile;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use ed25519_dalek::SigningKey;
 use secrecy::SecretString;
 
-pub use issue::{Identity, IssuedCredentials, Validity, issue};
+pub use issue::{DEFAULT_SIGNER_YEARS, Identity, IssuedCredentials, Validity, issue};
 
 use crate::error::{Error, Result};
 
@@ -35,6 +34,74 @@ pub const CA_KEY_FILE: &str = "ca.key";
 pub const CHAIN_FILE: &str = "chain.pem";
 /// File name of the signer's encrypted private key.
 pub const SIGNER_KEY_FILE: &str = "signer.key";
+
+/// The four files of a credentials folder, as text: what
+/// [`CredentialsFolder::create`] writes, and what the browser package hands
+/// an artist as the backup of credentials made in the browser. The keys are
+/// encrypted with the passphrase (PKCS#8, PBES2 with scrypt and AES-256).
+#[derive(Clone, PartialEq, Eq)]
+pub struct CredentialFiles {
+    /// `ca.pem`: the local CA certificate.
+    pub ca_certificate_pem: String,
+    /// `chain.pem`: the signer certificate, then the CA certificate.
+    pub chain_pem: String,
+    /// `signer.key`: the signer's private key, encrypted.
+    pub signer_key_pem: String,
+    /// `ca.key`: the CA's private key, encrypted.
+    pub ca_key_pem: String,
+}
+
+impl std::fmt::Debug for CredentialFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialFiles")
+            .field("chain_pem", &self.chain_pem)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CredentialFiles {
+    /// Issue fresh credentials for `identity` and encrypt their keys with
+    /// `passphrase`, as `hallmark keygen` does: `signer` is the signer's key
+    /// (zeroed when dropped), for whoever needs it in the clear at once (the
+    /// browser package imports it into WebCrypto).
+    ///
+    /// # Errors
+    /// [`Error::InvalidOption`] for an empty passphrase; what issuing or
+    /// encrypting fails with.
+    pub fn issue(
+        identity: &Identity,
+        passphrase: &SecretString,
+        validity: Validity,
+    ) -> Result<CredentialFiles> {
+        Self::issue_with_key(identity, passphrase, validity).map(|(files, _)| files)
+    }
+
+    /// [`CredentialFiles::issue`], with the signing credentials made from the
+    /// freshly issued (unencrypted) signer key and chain.
+    ///
+    /// # Errors
+    /// As [`CredentialFiles::issue`].
+    pub fn issue_with_key(
+        identity: &Identity,
+        passphrase: &SecretString,
+        validity: Validity,
+    ) -> Result<(CredentialFiles, SigningCredentials)> {
+        if passphrase_is_empty(passphrase) {
+            return Err(Error::InvalidOption(
+                "the passphrase is empty; choose one to protect the private keys".into(),
+            ));
+        }
+        let issued = issue(identity, validity)?;
+        let credentials = SigningCredentials::from_issued(&issued)?;
+        let files = CredentialFiles {
+            signer_key_pem: keys::encrypt_key(&issued.signer_key, passphrase)?.to_string(),
+            ca_key_pem: keys::encrypt_key(&issued.ca_key, passphrase)?.to_string(),
+            ca_certificate_pem: issued.ca_certificate_pem,
+            chain_pem: issued.chain_pem,
+        };
+        Ok((files, credentials))
+    }
+}
 
 /// The paths of the files in a credentials folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,14 +175,7 @@ impl CredentialsFolder {
         if let Some(found) = foreign_entry(&self.dir) {
             return Err(Error::FolderNotEmpty { folder, found });
         }
-        if passphrase_is_empty(passphrase) {
-            return Err(Error::InvalidOption(
-                "the passphrase is empty; choose one to protect the private keys".into(),
-            ));
-        }
-        let issued = issue(identity, validity)?;
-        let signer_key = keys::encrypt_key(&issued.signer_key, passphrase)?;
-        let ca_key = keys::encrypt_key(&issued.ca_key, passphrase)?;
+        let files = CredentialFiles::issue(identity, passphrase, validity)?;
         create_private_dir(&self.dir)
             .map_err(|e| Error::io(&folder, "cannot create the folder", e))?;
         // An existing (empty) folder gets the same privacy as a new one.
@@ -131,12 +191,12 @@ impl CredentialsFolder {
             for (path, contents, private) in [
                 (
                     self.ca_certificate(),
-                    issued.ca_certificate_pem.as_bytes(),
+                    files.ca_certificate_pem.as_bytes(),
                     false,
                 ),
-                (self.chain(), issued.chain_pem.as_bytes(), false),
-                (self.signer_key(), signer_key.as_bytes(), true),
-                (self.ca_key(), ca_key.as_bytes(), true),
+                (self.chain(), files.chain_pem.as_bytes(), false),
+                (self.signer_key(), files.signer_key_pem.as_bytes(), true),
+                (self.ca_key(), files.ca_key_pem.as_bytes(), true),
             ] {
                 if private {
                     keys::write_private_file(&path, contents)?;
@@ -254,6 +314,7 @@ fn create_private_dir_new(dir: &Path) -> std::io::Result<()> {
 }
 
 fn private_dir_builder() -> fs::DirBuilder {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = fs::DirBuilder::new();
     #[cfg(unix)]
     {
@@ -356,16 +417,39 @@ impl SigningCredentials {
         &self.chain
     }
 
+    /// The signer's private key as an unencrypted PKCS#8 v1 document (DER;
+    /// zeroed when dropped): what WebCrypto imports as an Ed25519 key (it
+    /// refuses the v2 form, with the public key, that key files hold).
+    /// Handle with care: it is the key itself.
+    pub fn private_key_pkcs8_v1_der(&self) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        use ed25519_dalek::pkcs8::{EncodePrivateKey, KeypairBytes};
+        let bytes = KeypairBytes {
+            secret_key: self.key.to_bytes(),
+            public_key: None,
+        };
+        bytes
+            .to_pkcs8_der()
+            .map(|document| zeroize::Zeroizing::new(document.as_bytes().to_vec()))
+            .map_err(|e| Error::InvalidOption(format!("cannot encode the private key: {e}")))
+    }
+
+    /// Who the signer certificate names (its subject), as reports show it.
+    pub fn signer(&self) -> crate::verify::SignerInfo {
+        match self.chain.first() {
+            Some(der) => crate::verify::signer_info::from_der(der, Some("ed25519".into())),
+            None => crate::verify::SignerInfo::default(),
+        }
+    }
+
     pub(crate) fn signing_key(&self) -> &SigningKey {
         &self.key
     }
 }
 
+/// Seconds since 1970 now (through `time`, which reads the browser's clock
+/// in the browser build, where the standard library's clock is missing).
 fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Refuse a private-key file that group or others may read.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     MAX_ANSWER_BYTES, Match, Resolver, api_url, binding_query, check_repository_url, manifest_url,
@@ -22,15 +22,7 @@ pub struct HttpResolver {
     agent: ureq::Agent,
 }
 
-/// What publishing a manifest did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Published {
-    /// The manifest's identifier, as the repository stores it.
-    pub manifest_id: String,
-    /// Whether it was new (`false`: the repository already held it).
-    pub created: bool,
-}
+pub use super::Published;
 
 impl HttpResolver {
     /// A client of the repository at `base`.

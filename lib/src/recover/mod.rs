@@ -346,6 +346,16 @@ pub fn parse_matches(repository: &str, body: &[u8]) -> Result<Vec<Match>> {
         .collect()
 }
 
+/// What publishing a manifest did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Published {
+    /// The manifest's identifier, as the repository stores it.
+    pub manifest_id: String,
+    /// Whether it was new (`false`: the repository already held it).
+    pub created: bool,
+}
+
 /// The error for a repository that cannot be reached or does not answer as
 /// the API says.
 pub fn unavailable(repository: &str, detail: String) -> Error {

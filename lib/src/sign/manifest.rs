@@ -10,7 +10,6 @@ use time::format_description::well_known::Rfc3339;
 use super::binding::SoftBindingOutcome;
 use super::watched::WatchedOutput;
 use super::{GENERATOR_NAME, Outcome, SignOptions, Signed, Signer};
-use crate::credentials::SigningCredentials;
 use crate::engine;
 use crate::error::{Error, Result};
 use crate::format::MediaFormat;
@@ -33,9 +32,8 @@ pub(crate) enum Placement {
     Sidecar,
 }
 
-/// One work to sign: everything but the bytes.
+/// One work to sign: everything but the bytes and the key.
 pub(crate) struct Job<'a> {
-    pub(crate) credentials: &'a SigningCredentials,
     /// The input's name, for errors and as the parent ingredient's title.
     pub(crate) name: &'a str,
     /// The output's name, for errors writing it.
@@ -136,25 +134,21 @@ impl Job<'_> {
         Ok(kept_parent)
     }
 
-    /// Have the engine sign `input` into `output` (after [`Job::prepare`]);
-    /// returns what was done and the manifest store's bytes.
-    /// `parent`, when given, is where the credentials the work already
-    /// carries are read from (the original, when `input` is a copy with the
-    /// IPTC mirror written); otherwise `input`.
-    pub(crate) fn sign_with_engine<P, R, W>(
+    /// The builder the engine signs with, and the media type it signs as
+    /// (after [`Job::prepare`]). `parent`, when given, is where the
+    /// credentials the work already carries are read from (the original,
+    /// when `input` is a copy with the IPTC mirror written); otherwise `input`.
+    fn engine_builder<P, R>(
         &self,
         kept_parent: bool,
-        outcome: Outcome,
+        outcome: &Outcome,
         parent: Option<&mut P>,
         input: &mut R,
-        output: &mut W,
-    ) -> Result<(Signed, Vec<u8>)>
+    ) -> Result<(Builder, &'static str)>
     where
         P: Read + Seek + Send,
         R: Read + Seek + Send,
-        W: Read + Write + Seek + Send,
     {
-        let mime = self.format.mime_type();
         let context = self.context()?;
         let soft_binding = &outcome.soft_binding;
         let mut builder = match parent {
@@ -168,15 +162,73 @@ impl Job<'_> {
         // sidecar never touches the file; as an opaque stream it hashes the file whole.
         let sign_as = match (self.placement, self.format.sign_refusal()) {
             (Placement::Sidecar, Some(_)) => OPAQUE_MEDIA_TYPE,
-            _ => mime,
+            _ => self.format.mime_type(),
         };
-        let mut watched = WatchedOutput::new(output);
-        let signed = builder.sign(&Signer::new(self.credentials), sign_as, input, &mut watched);
+        Ok((builder, sign_as))
+    }
+
+    /// What the engine's signing came to: what was done and the manifest
+    /// store's bytes, or the error, named after the output when writing it
+    /// failed.
+    fn finished<W>(
+        &self,
+        signed: c2pa::Result<Vec<u8>>,
+        watched: WatchedOutput<'_, W>,
+        kept_parent: bool,
+        outcome: Outcome,
+    ) -> Result<(Signed, Vec<u8>)> {
         let manifest = signed.map_err(|engine| match watched.into_failure() {
             Some(failure) => self.write_error(failure),
             None => self.engine_error("cannot sign")(engine),
         })?;
         Ok((self.signed(kept_parent, manifest.len(), outcome), manifest))
+    }
+
+    /// Have the engine sign `input` into `output` with `signer` (after
+    /// [`Job::prepare`]; `parent` as for the builder); returns what was done
+    /// and the manifest store's bytes.
+    pub(crate) fn sign_with_engine<P, R, W>(
+        &self,
+        signer: &Signer,
+        kept_parent: bool,
+        outcome: Outcome,
+        parent: Option<&mut P>,
+        input: &mut R,
+        output: &mut W,
+    ) -> Result<(Signed, Vec<u8>)>
+    where
+        P: Read + Seek + Send,
+        R: Read + Seek + Send,
+        W: Read + Write + Seek + Send,
+    {
+        let (mut builder, sign_as) = self.engine_builder(kept_parent, &outcome, parent, input)?;
+        let mut watched = WatchedOutput::new(output);
+        let signed = builder.sign(signer, sign_as, input, &mut watched);
+        self.finished(signed, watched, kept_parent, outcome)
+    }
+
+    /// [`Job::sign_with_engine`] with a signer that signs asynchronously
+    /// (the browser's WebCrypto key, through [`super::deferred`]).
+    pub(crate) async fn sign_with_engine_async<P, R, W>(
+        &self,
+        signer: &dyn c2pa::AsyncSigner,
+        kept_parent: bool,
+        outcome: Outcome,
+        parent: Option<&mut P>,
+        input: &mut R,
+        output: &mut W,
+    ) -> Result<(Signed, Vec<u8>)>
+    where
+        P: Read + Seek + Send,
+        R: Read + Seek + Send,
+        W: Read + Write + Seek + Send,
+    {
+        let (mut builder, sign_as) = self.engine_builder(kept_parent, &outcome, parent, input)?;
+        let mut watched = WatchedOutput::new(output);
+        let signed = builder
+            .sign_async(signer, sign_as, input, &mut watched)
+            .await;
+        self.finished(signed, watched, kept_parent, outcome)
     }
 
     /// What signing did, logged.

@@ -53,15 +53,15 @@ pub(crate) fn plan(
     }
 }
 
-/// `input` with `statement` in its XMP, in a temporary file, both at their
-/// start. `name` labels the input in errors.
-pub(crate) fn write<R: Read + Seek>(
+/// `input` with `statement` in its XMP, written into `mirrored` (a
+/// temporary file, or memory), both at their start. `name` labels the input
+/// in errors.
+pub(crate) fn write<R: Read + Seek, S: Read + Write + Seek>(
     name: &str,
     input: &mut R,
     statement: &Statement,
-) -> Result<std::fs::File> {
-    let mut mirrored = tempfile::tempfile()
-        .map_err(|e| Error::io(format!("{name} (temporary copy)"), "cannot create", e))?;
+    mut mirrored: S,
+) -> Result<S> {
     input
         .seek(SeekFrom::Start(0))
         .map_err(|e| Error::io(name, "cannot read", e))?;

@@ -11,6 +11,7 @@
 //!   and the claim generator `hallmark/<version>`.
 
 mod binding;
+pub mod deferred;
 mod manifest;
 mod mirror;
 mod riff;
@@ -35,6 +36,7 @@ use crate::format::read_head;
 use crate::output::{Overwrite, PendingOutput};
 use crate::policy::TrainingPolicy;
 pub use crate::verify::sidecar_path;
+use crate::xmp::Statement;
 
 /// The name hallmark signs manifests with, as claim generator and software agent.
 pub const GENERATOR_NAME: &str = "hallmark";
@@ -131,7 +133,6 @@ pub fn sign_file(
         )));
     }
     let job = file_job(
-        credentials,
         (&name, &out_name),
         format,
         input,
@@ -139,7 +140,7 @@ pub fn sign_file(
         Placement::Embedded,
     );
     let mut pending = PendingOutput::create(output)?;
-    let (signed, _) = run(&job, &mut reader, pending.file())?;
+    let (signed, _) = run(&job, &Signer::new(credentials), &mut reader, pending.file())?;
     if in_place {
         pending.copy_permissions_from(input)?;
     }
@@ -165,7 +166,6 @@ pub fn sign_sidecar(
     let (name, mut reader, format) = open_identified(input, Placement::Sidecar)?;
     let scratch_name = format!("{name} (temporary copy)");
     let job = file_job(
-        credentials,
         (&name, &scratch_name),
         format,
         input,
@@ -175,7 +175,7 @@ pub fn sign_sidecar(
     // The engine copies the media while hashing it; the copy is not needed.
     let mut scratch =
         tempfile::tempfile().map_err(|e| Error::io(&scratch_name, "cannot create", e))?;
-    let (signed, store) = run(&job, &mut reader, &mut scratch)?;
+    let (signed, store) = run(&job, &Signer::new(credentials), &mut reader, &mut scratch)?;
     let mut pending = PendingOutput::create(sidecar)?;
     pending
         .file()
@@ -203,10 +203,79 @@ where
 {
     let format = identify(name, claimed, input, Placement::Embedded)?;
     let output_name = format!("{name} (signed copy)");
-    let job = Job {
-        credentials,
+    let job = stream_job(name, &output_name, format, options);
+    run(&job, &Signer::new(credentials), input, output).map(|(signed, _)| signed)
+}
+
+/// [`sign_stream`] with a signer that signs asynchronously — a key the
+/// caller holds elsewhere, such as a browser's non-extractable WebCrypto
+/// key ([`deferred`] drives it a step at a time). The manifest is the same
+/// as [`sign_stream`] makes, built by the same code; the engine writes every
+/// format itself (no streaming path for WAV and AVI).
+///
+/// # Errors
+/// As [`sign_stream`]; whatever the signer's `sign` fails with.
+pub async fn sign_stream_async<R, W>(
+    signer: &dyn c2pa::AsyncSigner,
+    name: &str,
+    claimed: Option<MediaFormat>,
+    input: &mut R,
+    output: &mut W,
+    options: &SignOptions,
+) -> Result<Signed>
+where
+    R: Read + Seek + Send,
+    W: Read + Write + Seek + Send,
+{
+    let format = identify(name, claimed, input, Placement::Embedded)?;
+    let output_name = format!("{name} (signed copy)");
+    let job = stream_job(name, &output_name, format, options);
+    let planned = plan(&job, input)?;
+    let outcome = planned.outcome;
+    let signed = match planned.statement {
+        Some(statement) => {
+            let mut mirrored = mirror::write(
+                job.name,
+                input,
+                &statement,
+                std::io::Cursor::new(Vec::new()),
+            )?;
+            job.sign_with_engine_async(
+                signer,
+                planned.kept_parent,
+                outcome,
+                Some(input),
+                &mut mirrored,
+                output,
+            )
+            .await?
+        }
+        None => {
+            job.sign_with_engine_async(
+                signer,
+                planned.kept_parent,
+                outcome,
+                None::<&mut R>,
+                input,
+                output,
+            )
+            .await?
+        }
+    };
+    Ok(signed.0)
+}
+
+/// The job for a stream named `name`: titled by the options, else by the
+/// name's last path component (`uploads/sunset.jpg` → `sunset.jpg`).
+fn stream_job<'a>(
+    name: &'a str,
+    output_name: &'a str,
+    format: MediaFormat,
+    options: &'a SignOptions,
+) -> Job<'a> {
+    Job {
         name,
-        output_name: &output_name,
+        output_name,
         format,
         title: options.title.clone().or_else(|| {
             Path::new(name)
@@ -216,18 +285,19 @@ where
         }),
         options,
         placement: Placement::Embedded,
-    };
-    run(&job, input, output).map(|(signed, _)| signed)
+    }
 }
 
-/// Sign as `job` says: the IPTC mirror written into a copy first where it
-/// applies; in one streaming pass for the RIFF files that path handles, by
-/// the engine otherwise.
-fn run<R, W>(job: &Job<'_>, input: &mut R, output: &mut W) -> Result<(Signed, Vec<u8>)>
-where
-    R: Read + Seek + Send,
-    W: Read + Write + Seek + Send,
-{
+/// What a job decides before the engine signs, whatever the signer: whether
+/// the input carries credentials to keep, its soft binding and IPTC mirror,
+/// and the statement to write into a copy first, if any.
+struct Plan {
+    kept_parent: bool,
+    outcome: Outcome,
+    statement: Option<Statement>,
+}
+
+fn plan<R: Read + Seek + Send>(job: &Job<'_>, input: &mut R) -> Result<Plan> {
     let kept_parent = job.prepare(input)?;
     let soft_binding = binding::for_input(job.name, job.format, job.options.soft_binding, input)
         .map_err(|e| Error::io(job.name, "cannot read", e))?;
@@ -237,20 +307,53 @@ where
         job.placement == Placement::Embedded,
         &job.options.policy,
     );
-    let outcome = Outcome { soft_binding, iptc };
+    Ok(Plan {
+        kept_parent,
+        outcome: Outcome { soft_binding, iptc },
+        statement,
+    })
+}
+
+/// Sign as `job` says, with `signer`: the IPTC mirror written into a copy
+/// first where it applies; in one streaming pass for the RIFF files that
+/// path handles, by the engine otherwise.
+fn run<R, W>(
+    job: &Job<'_>,
+    signer: &Signer,
+    input: &mut R,
+    output: &mut W,
+) -> Result<(Signed, Vec<u8>)>
+where
+    R: Read + Seek + Send,
+    W: Read + Write + Seek + Send,
+{
+    let Plan {
+        kept_parent,
+        outcome,
+        statement,
+    } = plan(job, input)?;
     if let Some(statement) = statement {
         // The copy with the IPTC mirror is what gets signed; credentials the
         // input already carries are read from the input itself.
-        let mut mirrored = mirror::write(job.name, input, &statement)?;
-        return job.sign_with_engine(kept_parent, outcome, Some(input), &mut mirrored, output);
+        let scratch = tempfile::tempfile()
+            .map_err(|e| Error::io(format!("{} (temporary copy)", job.name), "cannot create", e))?;
+        let mut mirrored = mirror::write(job.name, input, &statement, scratch)?;
+        return job.sign_with_engine(
+            signer,
+            kept_parent,
+            outcome,
+            Some(input),
+            &mut mirrored,
+            output,
+        );
     }
     if !kept_parent && job.placement == Placement::Embedded && riff::streams(job.format) {
-        if let Some(done) = riff::sign(job, &outcome, input, output)? {
+        if let Some(done) = riff::sign(job, signer, &outcome, input, output)? {
             return Ok(done);
         }
         job.rewind(input)?;
     }
-    job.sign_with_engine(kept_parent, outcome, None::<&mut R>, input, output)
+    job.sign_with_engine(signer, kept_parent, outcome, None::<&mut R>, input, output)
 }
 
 /// Open a file to sign and identify it: its name, a reader at its start, its format.
@@ -269,7 +372,6 @@ fn open_identified(
 /// The job for a file (`names`: the input's, then the output's): titled by
 /// the options, else by the file's name.
 fn file_job<'a>(
-    credentials: &'a SigningCredentials,
     (name, output_name): (&'a str, &'a str),
     format: MediaFormat,
     input: &Path,
@@ -277,7 +379,6 @@ fn file_job<'a>(
     placement: Placement,
 ) -> Job<'a> {
     Job {
-        credentials,
         name,
         output_name,
         format,

@@ -132,6 +132,7 @@ fn read_layout<R: Read + Seek>(input: &mut R, len: u64) -> io::Result<Option<Lay
 /// handle: the engine's own writer signs it instead.
 pub(crate) fn sign<R, W>(
     job: &Job<'_>,
+    signer: &Signer,
     outcome: &Outcome,
     input: &mut R,
     output: &mut W,
@@ -150,8 +151,7 @@ where
     };
     input.seek(SeekFrom::Start(0)).map_err(read_error)?;
 
-    let signer = Signer::new(job.credentials);
-    let context = job.context()?.with_signer(signer);
+    let context = job.context()?.with_signer(signer.clone());
     let mut builder = job.builder(context, false, &outcome.soft_binding, input)?;
     let placeholder = builder
         .placeholder(BARE_MANIFEST)

@@ -44,12 +44,11 @@ impl c2pa::Signer for Signer {
     }
 
     fn reserve_size(&self) -> usize {
-        SIGNATURE_OVERHEAD
-            + self
-                .credentials
-                .chain_der()
-                .iter()
-                .map(Vec::len)
-                .sum::<usize>()
+        reserve_size(self.credentials.chain_der())
     }
+}
+
+/// Room the engine reserves for a signature with this certificate chain.
+pub(crate) fn reserve_size(chain: &[Vec<u8>]) -> usize {
+    SIGNATURE_OVERHEAD + chain.iter().map(Vec::len).sum::<usize>()
 }

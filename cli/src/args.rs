@@ -541,6 +541,11 @@ pub(crate) struct ServeArgs {
     /// supported algorithms, never publishing (repeatable; none by default).
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
+    /// Let web pages from this origin publish (`POST /v1/manifests`) across
+    /// origins (CORS), with `Content-Type` and `Authorization`: a signing page
+    /// such as the studio (repeatable; none by default).
+    #[arg(long = "publish-cors-origin", value_name = "ORIGIN")]
+    pub publish_cors_origins: Vec<String>,
     /// Read settings from this TOML file (flags override it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

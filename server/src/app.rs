@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use crate::cors::ReadOnlyCors;
+use crate::cors::{CorsOrigins, RouteCors};
 use crate::error::ApiError;
 use crate::middleware::{observe, refuse_oversized};
 use crate::openapi::{docs, openapi_json};
@@ -19,10 +19,11 @@ use crate::routes::verify::{verify_batch, verify_one};
 use crate::state::AppState;
 
 /// The service's routes; the repository's read-only ones answer CORS for
-/// `cors_origins` (publishing never does).
-pub(crate) fn router(state: AppState, cors_origins: &[String]) -> Router {
+/// `cors.read_only`, publishing for `cors.publishing`.
+pub(crate) fn router(state: AppState, origins: &CorsOrigins) -> Router {
     let limit = state.max_body_bytes;
-    let cors = ReadOnlyCors::new(cors_origins);
+    let cors = RouteCors::read_only(&origins.read_only);
+    let publishing = RouteCors::publishing(&origins.publishing);
     Router::new()
         .route("/v1/verify", post(verify_one))
         .route("/v1/verify/batch", post(verify_batch))
@@ -34,7 +35,7 @@ pub(crate) fn router(state: AppState, cors_origins: &[String]) -> Router {
             "/v1/matches/byContent",
             cors.apply(post(matches_by_content)),
         )
-        .route("/v1/manifests", post(publish))
+        .route("/v1/manifests", publishing.apply(post(publish)))
         .route("/v1/manifests/{manifest_id}", cors.apply(get(manifest)))
         .route(
             "/v1/services/supportedAlgorithms",

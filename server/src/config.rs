@@ -31,8 +31,13 @@ pub struct Config {
     /// Origins of the web pages that may call the repository's read-only API
     /// (`matches/*`, `manifests/{id}`, `services/*`) across origins (CORS):
     /// `https://host[:port]` each, or `*` for any; none by default.
-    /// Publishing never answers CORS.
+    /// Publishing answers CORS only for `publish_cors_origins`.
     pub cors_origins: Vec<String>,
+    /// Origins of the web pages that may publish (`POST /v1/manifests`)
+    /// across origins, with `Content-Type` and `Authorization` (a signing
+    /// page such as the studio): `https://host[:port]` each, or `*`; none by
+    /// default.
+    pub publish_cors_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -46,6 +51,7 @@ impl Default for Config {
             request_timeout: 30,
             repository: None,
             cors_origins: Vec::new(),
+            publish_cors_origins: Vec::new(),
         }
     }
 }
@@ -113,7 +119,12 @@ impl Config {
         if let Some(why) = self
             .cors_origins
             .iter()
-            .find_map(|o| crate::cors::check_origin(o))
+            .find_map(|o| crate::cors::check_origin("cors-origins", o))
+            .or_else(|| {
+                self.publish_cors_origins
+                    .iter()
+                    .find_map(|o| crate::cors::check_origin("publish-cors-origins", o))
+            })
         {
             return Err(ConfigError::Invalid(why));
         }

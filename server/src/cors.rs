@@ -1,11 +1,18 @@
-//! Cross-origin access for web pages (CORS), on the repository's read-only
-//! API only: `matches/*`, `manifests/{manifestId}` and `services/*`, so that
-//! a page (the browser package's `recover`) can look a fingerprint up and
-//! fetch the manifests it finds. Only the origins the service is told to
-//! allow (`--cors-origin`, `cors-origins`; none by default) get the
-//! `Access-Control-Allow-Origin` header, `*` any origin; credentials are
-//! never allowed (lookups carry no cookies), and publishing
-//! (`POST /v1/manifests`) and verification never answer CORS at all.
+//! Cross-origin access for web pages (CORS). Two lists, each empty by
+//! default:
+//!
+//! - the repository's read-only API (`matches/*`, `manifests/{manifestId}`,
+//!   `services/*`), so that a page (the browser package's `recover`) can look
+//!   a fingerprint up and fetch the manifests it finds: `--cors-origin`,
+//!   `cors-origins`;
+//! - publishing (`POST /v1/manifests`), so that a signing page (the browser
+//!   package's `publish`, the studio) can publish what it signed, its token
+//!   in `Authorization`: `--publish-cors-origin`, `publish-cors-origins`.
+//!   A separate list, because letting pages read is not letting them write.
+//!
+//! Only the listed origins get the `Access-Control-Allow-Origin` header, `*`
+//! any origin; credentials (cookies) are never allowed, and verification
+//! never answers CORS at all.
 
 use std::time::Duration;
 
@@ -19,16 +26,45 @@ pub(crate) const ANY_ORIGIN: &str = "*";
 /// How long a browser may keep a preflight's answer.
 const MAX_AGE: Duration = Duration::from_secs(600);
 
-/// CORS for the read-only routes, as configured: nothing when no origin is allowed.
-#[derive(Clone, Default)]
-pub(crate) struct ReadOnlyCors(Option<CorsLayer>);
+/// The origins each group of routes answers CORS for.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CorsOrigins {
+    /// For the repository's read-only API.
+    pub(crate) read_only: Vec<String>,
+    /// For publishing.
+    pub(crate) publishing: Vec<String>,
+}
 
-impl ReadOnlyCors {
-    /// CORS for `origins` (each checked by [`check_origin`]); `*` among them
-    /// allows any origin.
-    pub(crate) fn new(origins: &[String]) -> Self {
+/// CORS for a group of routes, as configured: nothing when no origin is allowed.
+#[derive(Clone, Default)]
+pub(crate) struct RouteCors(Option<CorsLayer>);
+
+impl RouteCors {
+    /// CORS for the read-only routes, for `origins` (each checked by
+    /// [`check_origin`]; `*` among them allows any origin): GET and POST
+    /// (a match query is a POST), with `Content-Type` (the query is JSON;
+    /// `byContent` sends the image's type).
+    pub(crate) fn read_only(origins: &[String]) -> Self {
+        Self::new(
+            origins,
+            &[Method::GET, Method::POST],
+            &[header::CONTENT_TYPE],
+        )
+    }
+
+    /// CORS for publishing, for `origins`: POST with `Content-Type` (the
+    /// signed file's type) and `Authorization` (the page's bearer token).
+    pub(crate) fn publishing(origins: &[String]) -> Self {
+        Self::new(
+            origins,
+            &[Method::POST],
+            &[header::CONTENT_TYPE, header::AUTHORIZATION],
+        )
+    }
+
+    fn new(origins: &[String], methods: &[Method], headers: &[header::HeaderName]) -> Self {
         if origins.is_empty() {
-            return ReadOnlyCors(None);
+            return RouteCors(None);
         }
         let allow = if origins.iter().any(|o| o == ANY_ORIGIN) {
             AllowOrigin::any()
@@ -37,12 +73,11 @@ impl ReadOnlyCors {
         };
         let layer = CorsLayer::new()
             .allow_origin(allow)
-            .allow_methods([Method::GET, Method::POST])
-            // The match query is JSON; byContent sends the image's type.
-            .allow_headers([header::CONTENT_TYPE])
+            .allow_methods(methods.to_vec())
+            .allow_headers(headers.to_vec())
             .allow_credentials(false)
             .max_age(MAX_AGE);
-        ReadOnlyCors(Some(layer))
+        RouteCors(Some(layer))
     }
 
     /// `route` answering CORS (preflight included), when any origin is allowed.
@@ -57,16 +92,17 @@ impl ReadOnlyCors {
     }
 }
 
-/// Why `origin` cannot be allowed, or `None` when it can: `*`, or
-/// `http(s)://host[:port]` exactly as a browser sends it in `Origin` — a
-/// lower-case scheme and host, no path, no trailing slash.
-pub(crate) fn check_origin(origin: &str) -> Option<String> {
+/// Why `origin` (an entry of the setting `setting`) cannot be allowed, or
+/// `None` when it can: `*`, or `http(s)://host[:port]` exactly as a browser
+/// sends it in `Origin` — a lower-case scheme and host, no path, no trailing
+/// slash.
+pub(crate) fn check_origin(setting: &str, origin: &str) -> Option<String> {
     if origin == ANY_ORIGIN {
         return None;
     }
     let wrong = |why: &str| {
         Some(format!(
-            "cors-origins: {origin:?} is not an origin ({why}): write scheme://host[:port] \
+            "{setting}: {origin:?} is not an origin ({why}): write scheme://host[:port] \
              as a browser sends it, e.g. https://gallery.example or http://127.0.0.1:8000, or * for any"
         ))
     };
@@ -134,7 +170,7 @@ mod tests {
             "http://[::1]:8080",
             "https://a-b.example.org:443",
         ] {
-            assert_eq!(check_origin(good), None, "{good}");
+            assert_eq!(check_origin("cors-origins", good), None, "{good}");
         }
         for bad in [
             "gallery.example",
@@ -150,7 +186,7 @@ mod tests {
             "null",
             "**",
         ] {
-            assert!(check_origin(bad).is_some(), "{bad}");
+            assert!(check_origin("cors-origins", bad).is_some(), "{bad}");
         }
     }
 }

@@ -76,8 +76,8 @@ pub enum StartError {
 /// A configured service, ready to serve.
 pub struct Service {
     state: AppState,
-    /// Origins allowed to call the read-only repository API across origins.
-    cors_origins: Vec<String>,
+    /// Origins allowed to call the repository's API across origins.
+    cors_origins: cors::CorsOrigins,
 }
 
 impl Service {
@@ -118,7 +118,10 @@ impl Service {
         };
         Ok(Service {
             state,
-            cors_origins: config.cors_origins.clone(),
+            cors_origins: cors::CorsOrigins {
+                read_only: config.cors_origins.clone(),
+                publishing: config.publish_cors_origins.clone(),
+            },
         })
     }
 

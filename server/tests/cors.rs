@@ -1,6 +1,7 @@
-//! CORS on the repository's read-only API, over real HTTP: preflights and
-//! simple requests from allowed and refused origins, `*`, the default (no
-//! origin allowed), and publishing, which no page may ever reach.
+//! CORS on the repository's API, over real HTTP: preflights and simple
+//! requests from allowed and refused origins, `*`, the default (no origin
+//! allowed); publishing, which answers only the origins of its own list
+//! (`publish-cors-origins`), with `Authorization` for the page's token.
 
 use hallmark_server::Config;
 use ureq::http::Response;
@@ -160,7 +161,7 @@ fn the_read_only_api_answers_cors_for_the_allowed_origins_only() {
         );
     }
 
-    // Publishing and verifying never answer CORS, not even to the allowed origin.
+    // Publishing and verifying do not answer CORS to an origin allowed to read only.
     for path in ["/v1/manifests", "/v1/verify", "/v1/verify/batch"] {
         let answer = preflight(&server.base, path, PAGE, "POST");
         assert_eq!(
@@ -177,6 +178,69 @@ fn the_read_only_api_answers_cors_for_the_allowed_origins_only() {
         &signed("sample.png"),
     );
     assert_eq!(header(&answer, "access-control-allow-origin"), None);
+}
+
+#[test]
+fn publishing_answers_cors_for_its_own_origins_with_the_token_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        repository: Some(format!(
+            "sqlite:{}",
+            dir.path().join("repository.db").display()
+        )),
+        publish_cors_origins: vec![PAGE.to_owned()],
+        ..config(&dir, 64 << 20)
+    };
+    let server = Running::start(config, None);
+    let answer = request(
+        "OPTIONS",
+        &server.url("/v1/manifests"),
+        &[
+            ("Origin", PAGE),
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            ),
+        ],
+        b"",
+    );
+    assert!(answer.status().is_success(), "{}", answer.status());
+    assert_eq!(header(&answer, "access-control-allow-origin"), Some(PAGE));
+    let headers = header(&answer, "access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        headers.contains("authorization") && headers.contains("content-type"),
+        "{headers}"
+    );
+    assert_eq!(header(&answer, "access-control-allow-credentials"), None);
+    // The publishing itself: the page reads its answer.
+    let mut answer = request(
+        "POST",
+        &server.url("/v1/manifests"),
+        &[
+            ("Origin", PAGE),
+            ("Content-Type", "image/jpeg"),
+            ("Authorization", "Bearer a-token"),
+        ],
+        &signed("sample.jpg"),
+    );
+    assert_eq!(answer.status(), 201);
+    assert_eq!(header(&answer, "access-control-allow-origin"), Some(PAGE));
+    let text = answer.body_mut().read_to_string().unwrap();
+    assert!(text.contains("manifestId"), "{text}");
+    // Another origin may not publish; a publishing origin may not read, nor verify.
+    let refused = preflight(&server.base, "/v1/manifests", OTHER, "POST");
+    assert_eq!(header(&refused, "access-control-allow-origin"), None);
+    for path in ["/v1/matches/byBinding", "/v1/verify"] {
+        let answer = preflight(&server.base, path, PAGE, "POST");
+        assert_eq!(
+            header(&answer, "access-control-allow-origin"),
+            None,
+            "{path}"
+        );
+    }
 }
 
 #[test]
@@ -239,6 +303,15 @@ fn origins_that_are_not_origins_are_refused_at_start() {
         let error = config.check().unwrap_err().to_string();
         assert!(
             error.starts_with("cors-origins:") && error.contains("is not an origin"),
+            "{bad}: {error}"
+        );
+        let config = Config {
+            publish_cors_origins: vec![bad.to_owned()],
+            ..Config::default()
+        };
+        let error = config.check().unwrap_err().to_string();
+        assert!(
+            error.starts_with("publish-cors-origins:") && error.contains("is not an origin"),
             "{bad}: {error}"
         );
     }

@@ -36,6 +36,11 @@ pub(crate) fn settings(args: &ServeArgs) -> Result<Config, Failure> {
     if !args.cors_origins.is_empty() {
         config.cors_origins.clone_from(&args.cors_origins);
     }
+    if !args.publish_cors_origins.is_empty() {
+        config
+            .publish_cors_origins
+            .clone_from(&args.publish_cors_origins);
+    }
     config.check().map_err(|e| Failure::usage(e.to_string()))?;
     Ok(config)
 }

@@ -18,6 +18,19 @@
 // is decided by the library inside the core module, so that the result is
 // what `hallmark verify --recover` says.
 //
+// Signing (createCredentials, importCredentials, sign, publish) is the
+// fourth module's (hallmark_wasm_sign_bg.wasm), fetched the first time it is
+// needed; like the fingerprint module's, its JavaScript is imported
+// statically. It carries the library's fingerprint as well, so a signed
+// image gets the soft binding the CLI would give it, and signing needs
+// neither init() nor the other modules. The signer's key lives in a non-extractable WebCrypto
+// CryptoKey: the module makes or opens the credentials and hands the key out
+// once, as PKCS#8, to crypto.subtle.importKey; the bytes are zeroed and the
+// module instantiated afresh at once, so that no copy stays in its memory.
+// To sign, the module builds the manifest and stops where the signature
+// goes (signStart); crypto.subtle.sign signs; the module completes the file
+// (finish). The key never enters WebAssembly again.
+//
 // A WebAssembly trap (a Rust panic, or running out of memory) leaves a module
 // instance in an unknown state. After one, the call that trapped rejects (or
 // throws) with the `WebAssembly.RuntimeError`, and the module is instantiated
@@ -50,6 +63,16 @@ import initFingerprint, {
   undecodable,
   __wbg_reset_state as resetFingerprint,
 } from "./hallmark_wasm_fingerprint.js";
+import initSign, {
+  environmentError,
+  issueCredentials,
+  nginxSnippet as nginxSnippetCore,
+  openCredentials,
+  publishAnswer,
+  publishUrl,
+  signStart,
+  __wbg_reset_state as resetSign,
+} from "./hallmark_wasm_sign.js";
 
 export { warmUp };
 
@@ -316,4 +339,171 @@ export async function recover(bytes, mimeType, options) {
   const plan = guarded(resetCore, warmUp, () => fingerprintPlan(bytes, mimeType, options, true));
   const found = await fingerprintBy(plan.fingerprint, bytes);
   return recoverFingerprint(found, plan.lookUp);
+}
+
+// ---------------------------------------------------------------- signing
+
+// The signing module, loaded once: concurrent calls share this promise.
+let signReady;
+
+function loadSign() {
+  signReady ??= initSign({
+    module_or_path: new URL("./hallmark_wasm_sign_bg.wasm", import.meta.url),
+  });
+  signReady.catch(() => {
+    signReady = undefined; // let a later call try again
+  });
+  return signReady;
+}
+
+// One operation in the signing module at a time: making credentials resets
+// the module, which would invalidate a signing between its two steps.
+let signingQueue = Promise.resolve();
+
+function exclusive(task) {
+  const run = signingQueue.then(task, task);
+  signingQueue = run.catch(() => {});
+  return run;
+}
+
+const noop = () => {};
+
+/** The message of whatever was thrown. */
+function messageOf(error) {
+  return error?.message ?? String(error);
+}
+
+/** WebCrypto, or an `environment` error saying why there is none here. */
+function subtle() {
+  const subtleCrypto = globalThis.crypto?.subtle;
+  if (!subtleCrypto) {
+    throw environmentError("this page cannot sign: WebCrypto (crypto.subtle) exists only in a secure context "
+      + "(a page served over https://, or from http://localhost)");
+  }
+  return subtleCrypto;
+}
+
+/**
+ * Import the key the signing module handed out as a non-extractable
+ * Ed25519 CryptoKey; zero the handed-out bytes and reset the module (its
+ * memory held the key, and the key derivation's 128 MiB) whatever happens.
+ */
+async function credentialsFrom(opened) {
+  const pkcs8 = opened.signerPkcs8;
+  try {
+    const key = await subtle().importKey("pkcs8", pkcs8, { name: "Ed25519" }, false, ["sign"]);
+    return {
+      key,
+      certificateChainPem: opened.certificateChainPem,
+      caCertificatePem: opened.caCertificatePem,
+      name: opened.name,
+    };
+  } catch (error) {
+    if (error?.kind) throw error;
+    throw environmentError(`this browser cannot keep an Ed25519 key in WebCrypto (${messageOf(error)}); `
+      + "signing needs Chrome 137, Firefox 129, Safari 17 or later");
+  } finally {
+    pkcs8.fill(0);
+    resetSign();
+  }
+}
+
+/**
+ * Make credentials in the browser as `hallmark keygen` does: a local CA and
+ * a signer certificate for `name`. Resolves with `{credentials, backup}`:
+ * the credentials sign (their key is a non-extractable CryptoKey; keep the
+ * object in IndexedDB), the backup is the CLI's credentials folder with both
+ * keys encrypted under `passphrase` — the only copy of the key that can
+ * leave the browser.
+ */
+export async function createCredentials(options) {
+  await loadSign();
+  return exclusive(async () => {
+    const opened = guarded(resetSign, noop, () => issueCredentials(options));
+    const { backup } = opened;
+    return { credentials: await credentialsFrom(opened), backup };
+  });
+}
+
+/**
+ * Open credentials `hallmark keygen` made, or a backup createCredentials
+ * made: `files` holds the folder's `chain.pem` and `signer.key` (text),
+ * the key decrypted with `passphrase` and imported non-extractable.
+ */
+export async function importCredentials(files, passphrase) {
+  await loadSign();
+  return exclusive(async () => {
+    const opened = guarded(resetSign, noop, () => openCredentials(files, passphrase));
+    return credentialsFrom(opened);
+  });
+}
+
+/** Whether `credentials` is what createCredentials or importCredentials made (or a structured clone). */
+function checkCredentials(credentials) {
+  const ok = typeof CryptoKey === "function" && credentials?.key instanceof CryptoKey
+    && credentials.key.algorithm?.name === "Ed25519"
+    && typeof credentials.certificateChainPem === "string";
+  if (!ok) {
+    const error = new TypeError("sign: credentials must be what createCredentials or importCredentials "
+      + "resolved with ({key: CryptoKey, certificateChainPem, …}), or a stored copy of it");
+    error.kind = "bad_request";
+    throw error;
+  }
+}
+
+/**
+ * Sign a file's bytes with `credentials`: the manifest `hallmark sign`
+ * makes — the policy (every use not allowed unless `options.policy` says
+ * otherwise), title, author, source type, the IPTC mirror and the
+ * `io.iscc.v0` soft binding. Resolves with the signed file's bytes. No
+ * request leaves the page: the key signs inside the browser.
+ */
+export async function sign(bytes, mimeType, credentials, options) {
+  checkCredentials(credentials);
+  const name = typeof options?.name === "string" ? options.name : undefined;
+  await loadSign();
+  return exclusive(async () => {
+    const step = guarded(resetSign, noop, () => signStart(bytes, mimeType, credentials.certificateChainPem, options));
+    let signature;
+    try {
+      signature = new Uint8Array(await subtle().sign({ name: "Ed25519" }, credentials.key, step.toBeSigned));
+    } catch (error) {
+      step.free();
+      if (error?.kind) throw error;
+      throw environmentError(`${name ?? "input"}: the browser would not sign with the key (${messageOf(error)})`);
+    }
+    return guarded(resetSign, noop, () => step.finish(signature));
+  });
+}
+
+/**
+ * Publish a signed file's manifest to a manifest repository (`{repository,
+ * token}`), as `hallmark publish` does: `POST {repository}/v1/manifests`,
+ * with `Authorization: Bearer TOKEN` when a token is given. Resolves with
+ * `{manifestId, created}`. The repository must allow the page's origin
+ * (CORS) for publishing.
+ */
+export async function publish(bytes, mimeType, options) {
+  await loadSign();
+  const { repository, token, name } = options ?? {};
+  const label = typeof name === "string" ? name : "input";
+  const url = guarded(resetSign, noop, () => publishUrl(repository));
+  const headers = { "content-type": mimeType };
+  if (typeof token === "string" && token.length > 0) headers.authorization = `Bearer ${token}`;
+  const answer = await ask(url, { method: "POST", headers, body: bytes }, PUBLISH_ANSWER_LIMIT);
+  if (answer.error) throw environmentError(`${label}: ${repository}: ${answer.error}`);
+  const body = new TextDecoder().decode(answer.body);
+  return guarded(resetSign, noop, () => publishAnswer(repository, label, answer.status, body));
+}
+
+/** The most of a repository's answer to a publishing that is read. */
+const PUBLISH_ANSWER_LIMIT = 64 * 1024;
+
+/**
+ * The nginx configuration `hallmark headers --nginx` prints for files a
+ * site serves: `files` is `[{uri, report}]`, each report from verify().
+ */
+export async function nginxSnippet(files) {
+  await loadSign();
+  return guarded(resetSign, noop, () => nginxSnippetCore(files));
 }

@@ -28,7 +28,7 @@ impl From<hallmark::Error> for Thrown {
 impl Thrown {
     /// The `Error` itself, to hand to JavaScript as a value rather than throw
     /// it (the browser decoder's errors, made by the fingerprint module).
-    #[cfg(feature = "fingerprint-module")]
+    #[cfg(any(feature = "fingerprint-module", feature = "sign-module"))]
     pub(crate) fn into_error(self) -> js_sys::Error {
         self.0
     }

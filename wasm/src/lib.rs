@@ -26,10 +26,11 @@
 //! decodes (with the browser or the fingerprint module) and fetches (with
 //! `fetch`), and the functions here decide everything else.
 //!
-//! One crate, three modules: the core (default features), the PDF module
-//! (`pdf`: the core and a PDF reader) and the fingerprint module
+//! One crate, four modules: the core (default features), the PDF module
+//! (`pdf`: the core and a PDF reader), the fingerprint module
 //! (`fingerprint-module`: the library's image decoders and fingerprint, and
-//! none of the verifier).
+//! none of the verifier) and the signing module (`sign-module`: credentials
+//! and signing with a key the browser keeps, and none of the verifier).
 
 // As in every hallmark crate. wasm-bindgen's glue for the exports is unsafe
 // code of the macro's own making (an external macro), which the lint does
@@ -37,26 +38,26 @@
 #![forbid(unsafe_code)]
 
 #[cfg_attr(
-    feature = "fingerprint-module",
+    any(feature = "fingerprint-module", feature = "sign-module"),
     allow(
         dead_code,
-        reason = "the fingerprint module needs only the errors and byte views"
+        reason = "the fingerprint and signing modules need only some of the helpers"
     )
 )]
 mod js;
 pub use js::Thrown;
 
-#[cfg(not(feature = "fingerprint-module"))]
+#[cfg(not(any(feature = "fingerprint-module", feature = "sign-module")))]
 mod fingerprint;
-#[cfg(not(feature = "fingerprint-module"))]
+#[cfg(not(any(feature = "fingerprint-module", feature = "sign-module")))]
 mod recovery;
-#[cfg(not(feature = "fingerprint-module"))]
+#[cfg(not(any(feature = "fingerprint-module", feature = "sign-module")))]
 mod verifier;
-#[cfg(not(feature = "fingerprint-module"))]
+#[cfg(not(any(feature = "fingerprint-module", feature = "sign-module")))]
 pub use fingerprint::{FingerprintOptionsArg, fingerprint_plan};
-#[cfg(not(feature = "fingerprint-module"))]
+#[cfg(not(any(feature = "fingerprint-module", feature = "sign-module")))]
 pub use recovery::{RecoverOptionsArg, recover_from, recovery_candidates, recovery_request};
-#[cfg(not(feature = "fingerprint-module"))]
+#[cfg(not(any(feature = "fingerprint-module", feature = "sign-module")))]
 pub use verifier::{
     VerifyOptionsArg, decide, describe_identity, format_of, may_use, verify, warm_up, words,
 };
@@ -65,3 +66,11 @@ pub use verifier::{
 mod decoders;
 #[cfg(feature = "fingerprint-module")]
 pub use decoders::{fingerprint_bytes, fingerprint_pixels, no_browser_decoder, undecodable};
+
+#[cfg(feature = "sign-module")]
+mod signing;
+#[cfg(feature = "sign-module")]
+pub use signing::{
+    SigningStep, environment_error, issue_credentials, nginx_snippet, open_credentials,
+    publish_answer, publish_url, sign_start,
+};

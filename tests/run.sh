@@ -10,7 +10,9 @@
 #   - Debian's nginx-light, started by the crawler suite on 127.0.0.1 and stopped by its PID
 #   - the Python package's venv (maturin, pytest, mypy, webdataset, Ray) -> target/python/venv
 #     (python/test.sh; its Ray test starts a local 2-CPU cluster and shuts it down)
-#   - Debian's Chromium and the browser test driver     -> /usr/bin/chromium, wasm/tests/node_modules
+#   - Debian's Chromium and Firefox ESR, and the browser test drivers (Playwright; puppeteer-core
+#     for WebDriver BiDi)                                -> /usr/bin/chromium, /usr/bin/firefox-esr,
+#                                                           wasm/tests/node_modules
 #   - the browser package (wasm target, wasm-bindgen)    -> wasm/pkg (bash wasm/build.sh)
 #   - cargo-deny (licences, bans and sources of every dependency) -> target/tools
 #   - Debian's PostgreSQL, as a throwaway cluster for the repository suites -> target/pg
@@ -82,7 +84,7 @@ mirror_tools() {
 
 browser_tools() {
     # strace and curl: the identity suite watches verification for network connections.
-    apt_install chromium strace curl
+    apt_install chromium firefox-esr strace curl
     npm_ci "$ROOT/wasm/tests"
 }
 
@@ -113,7 +115,7 @@ on_exit() {
 }
 trap on_exit EXIT
 
-stage "set-up: Node.js, cargo-deny, oracles, ExifTool, crawlers, Chromium"
+stage "set-up: Node.js, cargo-deny, oracles, ExifTool, crawlers, Chromium, Firefox ESR"
 node_tools
 supply_chain
 python_oracle
@@ -130,11 +132,12 @@ stage "the browser build's stand-in crates (cargo test -p regex -p brotli -p tom
 stage "cargo fmt --check; cargo clippy (warnings are errors)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
-# The browser crate's three modules (core, PDF, fingerprint) and its test targets.
+# The browser crate's four modules (core, PDF, fingerprint, signing) and its test targets.
 (cd wasm && cargo fmt --check \
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet -- -D warnings \
     && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features fingerprint-module -- -D warnings \
-    && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features pdf -- -D warnings)
+    && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features pdf -- -D warnings \
+    && cargo clippy --target wasm32-unknown-unknown --all-targets --locked --quiet --features sign-module -- -D warnings)
 
 stage "cargo doc (a broken intra-doc link is an error)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet

@@ -22,12 +22,21 @@ use hallmark::{MediaFormat, Report, State};
 use serde_json::{Value, json};
 
 mod recovery;
+mod signing;
+mod studio;
 
 /// Where screenshots and generated files go.
 fn artifacts() -> PathBuf {
     let dir = workspace().join("target/browser-artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A free loopback port for a page's server (a repository must know the
+/// page's origin before the browser suite starts).
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
 }
 
 /// How long one browser suite may run.
@@ -88,13 +97,26 @@ fn kill_group(child: &mut Child) -> bool {
 /// Run one suite of `wasm/tests/browser.mjs`, killing it after `limit`;
 /// node abandons it by itself after `node_limit`.
 fn run_suite(suite: &str, corpus: &Path, limit: Duration, node_limit: Duration) -> Run {
+    run_script("browser.mjs", suite, corpus, limit, node_limit)
+}
+
+/// Run `wasm/tests/SCRIPT SUITE CORPUS ARTIFACTS`, killing it (and the
+/// browser it started) after `limit`; node abandons it by itself after
+/// `node_limit`.
+fn run_script(
+    script: &str,
+    suite: &str,
+    corpus: &Path,
+    limit: Duration,
+    node_limit: Duration,
+) -> Run {
     let wasm = workspace().join("wasm");
     // Temporary files of node, Playwright and Chromium, removed when this run
     // ends, even when they were killed before they could clean up.
     let scratch = tempfile::tempdir().expect("a temporary folder");
     let mut child = Command::new("node")
         .env("TMPDIR", scratch.path())
-        .arg(wasm.join("tests/browser.mjs"))
+        .arg(wasm.join("tests").join(script))
         .arg(suite)
         .arg(corpus)
         .arg(artifacts())
@@ -124,7 +146,7 @@ fn run_suite(suite: &str, corpus: &Path, limit: Duration, node_limit: Duration) 
             Ok(None) => {
                 let gone = kill_group(&mut child);
                 let outcome = Err(format!(
-                    "browser suite {suite} did not finish within {} s: killed node and the Chromium it started \
+                    "browser suite {suite} did not finish within {} s: killed node and the browser it started \
                      ({}); its output so far:\n{}",
                     limit.as_secs(),
                     if gone { "all gone" } else { "some SURVIVE" },

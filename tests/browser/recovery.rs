@@ -13,7 +13,7 @@ use hallmark::soft_binding::{ISCC_ALGORITHM, SoftBinding};
 use hallmark_test_support::python::{fingerprint_oracle, platform_edit, venv_python};
 use serde_json::{Value, json};
 
-use super::{artifacts, browser, tsc};
+use super::{artifacts, browser, free_port, tsc};
 use crate::common::Serving;
 use crate::interop::common::*;
 
@@ -22,13 +22,6 @@ use crate::interop::common::*;
 /// decoders may round differently, the normalisation after them is the
 /// library's. PNG is decoded exactly alike: 0 bits.
 const BROWSER_DECODER_JPEG_TOLERANCE: u32 = 8;
-
-/// A free loopback port for the page's server (the repository must know
-/// the page's origin before the browser suite starts).
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
 
 /// The CLI's `verify --json [--recover BASE]` line for a file.
 fn cli_report(file: &Path, recover: Option<&str>) -> Value {

@@ -5,6 +5,8 @@
 //   node browser.mjs demo CORPUS_DIR ARTIFACTS_DIR
 //   node browser.mjs extension CORPUS_DIR ARTIFACTS_DIR
 //   node browser.mjs recovery CORPUS_DIR ARTIFACTS_DIR   (CORPUS_DIR/recovery.json: a running repository)
+//   node browser.mjs studio CORPUS_DIR ARTIFACTS_DIR     (CORPUS_DIR/studio: the files an artist signs;
+//                                                         CORPUS_DIR/studio.json: the page's port, a repository)
 //   node browser.mjs hang CORPUS_DIR ARTIFACTS_DIR   (starts Chromium and never finishes: tests the time limits)
 // A browser that cannot start is an error (exit 1), never a skip. A suite
 // that runs longer than HALLMARK_SUITE_TIMEOUT_MS (default 8 minutes) is an
@@ -517,13 +519,158 @@ async function recovery(corpusDir, artifacts) {
 }
 
 /** Starts Chromium and never finishes: what the time limits here and in tests/browser are tested on. */
+/** Press Tab until the element with `id` has the focus (the keyboard is all the test uses). */
+async function tabTo(page, id, limit = 80) {
+  for (let presses = 0; presses < limit; presses += 1) {
+    if (await page.evaluate(() => document.activeElement?.id) === id) return presses;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`#${id} cannot be reached with the Tab key (${limit} presses)`);
+}
+
+/** Every entry of the studio's result list. */
+function studioResults(page) {
+  return page.$$eval("#results li", (items) => items.map((li) => ({
+    file: li.dataset.file, state: li.dataset.state, verdict: li.dataset.verdict ?? null, text: li.innerText,
+  })));
+}
+
+/** Wait until the studio has signed (or failed) every file it was given. */
+async function studioDone(page) {
+  await page.waitForFunction(() => {
+    const status = document.getElementById("status");
+    return status.dataset.busy === "false" && status.textContent.startsWith("Done");
+  }, null, { timeout: 300_000 });
+}
+
+/** Save the download `act` starts; its path. */
+async function download(page, act, target) {
+  const [file] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), act()]);
+  await file.saveAs(target);
+  return target;
+}
+
+/**
+ * The studio end to end, with the keyboard alone: make credentials, save
+ * the backup, choose a policy preset, pick files, sign, download the zip;
+ * then files dropped (one the engine cannot sign: the rest go on); the
+ * nginx lines; a reload with the network gone (the service worker keeps the
+ * page and the modules): the credentials are still there and a file signs.
+ */
+async function studio(corpusDir, artifacts) {
+  const files = path.join(corpusDir, "studio");
+  const setup = JSON.parse(await readFile(path.join(corpusDir, "studio.json"), "utf8"));
+  const { server, origin } = await serve({ "/": WASM }, { port: setup.pagePort });
+  const browser = await launch();
+  const requests = [];
+  try {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(`${origin}/studio/index.html`);
+    await page.waitForSelector("#credentials-none:not([hidden])", { timeout: 60_000 });
+
+    // Credentials, from the keyboard.
+    const keyboard = page.keyboard;
+    await tabTo(page, "create-name");
+    await keyboard.type("Studio Artist");
+    await tabTo(page, "create-passphrase");
+    await keyboard.type("studio passphrase 1");
+    await tabTo(page, "create-confirm");
+    await keyboard.type("studio passphrase 1");
+    await keyboard.press("Enter");
+    await page.waitForSelector("#credentials-ready:not([hidden])", { timeout: 120_000 });
+    const signingAs = await page.textContent("#signing-as");
+    const persistNote = await page.textContent("#persist-note");
+    await tabTo(page, "backup-download");
+    const backupZip = await download(page, () => keyboard.press("Enter"), path.join(artifacts, "studio-backup.zip"));
+
+    // The policy: the "data mining only" preset (arrow keys move within the radio group).
+    await page.waitForSelector("#kinds:not([aria-busy])", { timeout: 60_000 });
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press("Home");
+    let presses = 0;
+    while (await page.evaluate(() => document.activeElement?.name) !== "preset" && presses < 80) {
+      await keyboard.press("Tab");
+      presses += 1;
+    }
+    await keyboard.press("ArrowDown");
+    const preset = await page.$eval('input[name="preset"]:checked', (input) => input.value);
+    await tabTo(page, "source-type");
+    await keyboard.press("ArrowDown"); // "Photographed or recorded"
+    const sourceType = await page.$eval("#source-type", (select) => select.value);
+
+    // Files, picked with the keyboard.
+    await tabTo(page, "files");
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), keyboard.press("Space")]);
+    await chooser.setFiles(["photo.jpg", "photo.png", "photo.webp"].map((f) => path.join(files, f)));
+    await studioDone(page);
+    const picked = await studioResults(page);
+    await page.screenshot({ path: path.join(artifacts, "studio.png"), fullPage: true });
+    await tabTo(page, "zip");
+    const zipFile = await download(page, () => keyboard.press("Enter"), path.join(artifacts, "studio.zip"));
+    const nginx = await page.textContent("#nginx");
+
+    // Published to the repository the artist names (it allows this origin to publish).
+    const requestsBeforePublishing = requests.length;
+    await tabTo(page, "repository");
+    await keyboard.type(setup.repository);
+    await tabTo(page, "publish");
+    await keyboard.press("Enter");
+    await page.waitForFunction(() => document.getElementById("publish-status").textContent.startsWith("Published"),
+      null, { timeout: 120_000 });
+    const publishStatus = await page.textContent("#publish-status");
+    const published = await page.$$eval("#results .published", (notes) => notes.map((n) => ({ state: n.dataset.state, text: n.textContent })));
+
+    // A folder dropped on the page: the broken file fails with its reason, the others are signed.
+    const dropped = ["drop/more.jpg", "drop/broken.jpg"];
+    const payload = [];
+    for (const name of dropped) {
+      payload.push({ name: path.basename(name), base64: (await readFile(path.join(files, name))).toString("base64") });
+    }
+    const transfer = await page.evaluateHandle((list) => {
+      const data = new DataTransfer();
+      for (const { name, base64 } of list) {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        data.items.add(new File([bytes], name, { type: name.endsWith(".jpg") ? "image/jpeg" : "" }));
+      }
+      return data;
+    }, payload);
+    await page.dispatchEvent("#dropzone", "drop", { dataTransfer: transfer });
+    await page.waitForFunction((n) => document.querySelectorAll("#results li").length === n, picked.length + dropped.length);
+    await studioDone(page);
+    const afterDrop = await studioResults(page);
+
+    // Offline: the page and its modules come from the service worker; the key from IndexedDB.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector("#credentials-ready:not([hidden])", { timeout: 60_000 });
+    const offlineSigningAs = await page.textContent("#signing-as");
+    await page.setInputFiles("#files", [path.join(files, "photo.jpg")]);
+    await studioDone(page);
+    const offline = await studioResults(page);
+    await context.setOffline(false);
+
+    return {
+      signingAs, persistNote, backupZip, preset, sourceType, picked, zipFile, nginx, publishStatus, published, requestsBeforePublishing,
+      afterDrop, offlineSigningAs, offline, requests, origin, errors,
+    };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
 async function hang() {
   await launch();
   process.stderr.write("hang: Chromium started; waiting for ever\n");
   await new Promise(() => setInterval(() => {}, 60_000));
 }
 
-const SUITES = { api, demo, extension, recovery, hang };
+const SUITES = { api, demo, extension, recovery, studio, hang };
 
 const [suite, corpusDir, artifacts] = process.argv.slice(2);
 if (!SUITES[suite] || !corpusDir || !artifacts) {

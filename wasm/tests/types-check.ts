@@ -4,6 +4,8 @@ import init, {
   verify, mayUse, formatOf, words, decide, fingerprint, recover, recoverFingerprint,
   type Report, type Answer, type Kind, type PolicyEntry, type Words, type State, type ErrorKind, type HallmarkError,
   type Fingerprint, type Recovered, type Decision, type Basis,
+  createCredentials, importCredentials, sign, publish, nginxSnippet,
+  type Credentials, type CredentialsBackup, type SignOptions, type Published,
 } from "../pkg/hallmark_wasm.js";
 
 export async function check(bytes: Uint8Array, pem: string): Promise<string> {
@@ -82,4 +84,31 @@ export async function check(bytes: Uint8Array, pem: string): Promise<string> {
     verdict, sentence, answerWords, kindWords, constrained, phrases, noSuchState, noSuchAnswer, errorKind, errorName,
     wrongKind, code, similarity, recoveredSigner, basis, why, wrongBasis,
   ].join();
+}
+
+// Signing, as wasm/README.md shows it.
+export async function signing(bytes: Uint8Array, passphrase: string, report: Report): Promise<string> {
+  const { credentials, backup } = await createCredentials({ name: "Ada Artist", passphrase });
+  const key: CryptoKey = credentials.key;
+  const files: CredentialsBackup = backup;
+  const signed: Uint8Array = await sign(bytes, "image/jpeg", credentials, {
+    name: "sunset.jpg",
+    policy: { data_mining: "allowed", ai_inference: { constrained: "ask first" } },
+    author: "Ada Artist",
+    sourceType: "digitalCapture",
+  });
+  const plain: Uint8Array = await sign(bytes.buffer as ArrayBuffer, "image/png", credentials);
+  const options: SignOptions = { iptc: false, softBinding: false, title: "Sunset" };
+  // @ts-expect-error: not a kind of use
+  await sign(bytes, "image/jpeg", credentials, { policy: { training: "allowed" } });
+  // @ts-expect-error: not a use
+  await sign(bytes, "image/jpeg", credentials, { policy: { ai_training: "maybe" } });
+  // @ts-expect-error: credentials, not a key
+  await sign(bytes, "image/jpeg", key);
+  const imported: Credentials = await importCredentials({ "chain.pem": files["chain.pem"], "signer.key": files["signer.key"] }, passphrase);
+  // @ts-expect-error: the key file is needed
+  await importCredentials({ "chain.pem": files["chain.pem"] }, passphrase);
+  const published: Published = await publish(signed, "image/jpeg", { repository: "https://repository.example", token: "t" });
+  const nginx: string = await nginxSnippet([{ uri: "/images/sunset.jpg", report }]);
+  return [imported.name, published.manifestId, published.created, nginx, plain.length, options.title].join();
 }

@@ -231,6 +231,7 @@ fn every_command_and_exit_status() {
         (r"replaced-\S+", "replaced-[STAMP]"),
         (r"in \d+\.\d+ s", "in [TIME] s"),
         (r#""serial": "[0-9a-f:]+""#, r#""serial": "[SERIAL]""#),
+        (r#""certificate_sha256": "[0-9a-f]{64}""#, r#""certificate_sha256": "[SHA-256]""#),
     ]}, {
         insta::assert_snapshot!(text);
     });

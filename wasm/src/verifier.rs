@@ -48,6 +48,8 @@ export interface Signer {
   alg: string | null;
   not_before: string | null;
   not_after: string | null;
+  /** The SHA-256 of the signer certificate (DER), hex: which certificate signed. */
+  certificate_sha256?: string;
 }
 
 /** One action of the active manifest. */

@@ -1,5 +1,6 @@
 //! Reading who signed from the signer's X.509 certificate.
 
+use sha2::Digest;
 use time::format_description::well_known::Rfc3339;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::pem::Pem;
@@ -43,6 +44,7 @@ pub(crate) fn from_der(der: &[u8], alg: Option<String>) -> SignerInfo {
         alg,
         not_before: rfc3339(validity.not_before),
         not_after: rfc3339(validity.not_after),
+        certificate_sha256: Some(data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(der))),
     }
 }
 

@@ -124,4 +124,8 @@ pub struct SignerInfo {
     pub not_before: Option<String>,
     /// End of the certificate's validity (RFC 3339).
     pub not_after: Option<String>,
+    /// The SHA-256 of the signer certificate (DER), lower-case hex: which
+    /// certificate signed, where names and serial numbers can be copied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_sha256: Option<String>,
 }

@@ -208,6 +208,31 @@ pub enum Error {
     #[error("{0}")]
     InvalidOption(String),
 
+    /// A signer has stored as many manifests in a repository as it may.
+    #[error("{signer} has published {limit} manifests, as many as one signer may store here")]
+    SignerQuota {
+        /// The signer's name, else its certificate's SHA-256.
+        signer: String,
+        /// The cap.
+        limit: u64,
+    },
+
+    /// A repository refuses to publish because its disk is nearly full.
+    #[error("{reason}")]
+    RepositoryFull {
+        /// Why, with the figures.
+        reason: String,
+    },
+
+    /// A token file (`hallmark token`, `serve --tokens`) cannot be used.
+    #[error("{file}: {reason}")]
+    BadTokenFile {
+        /// The token file.
+        file: String,
+        /// What is wrong, in words.
+        reason: String,
+    },
+
     /// A manifest repository could not be reached, or answered something
     /// that is not the API's answer.
     #[error("{repository}: {detail}")]
@@ -370,6 +395,7 @@ impl Error {
             | Error::FolderNotEmpty { .. }
             | Error::InvalidOption(_)
             | Error::PublishedDifferently { .. }
+            | Error::SignerQuota { .. }
             | Error::IptcNotWritable { .. } => ErrorKind::BadRequest,
             Error::WrongPassphrase { .. }
             | Error::BadKey { .. }
@@ -378,11 +404,13 @@ impl Error {
             | Error::BadIdentityIssuer { .. }
             | Error::PassphraseUnavailable(_)
             | Error::UnreadableCredentialFile { .. }
+            | Error::BadTokenFile { .. }
             | Error::BadRepository { .. } => ErrorKind::BadSetup,
             Error::RepositoryRefused { status, .. } if (400..500).contains(status) => {
                 ErrorKind::BadInput
             }
             Error::Io { .. }
+            | Error::RepositoryFull { .. }
             | Error::RepositoryUnavailable { .. }
             | Error::RepositoryRefused { .. } => ErrorKind::Environment,
             Error::C2pa { .. } | Error::Internal { .. } => ErrorKind::Internal,

@@ -85,6 +85,9 @@ pub mod shards;
 #[cfg_attr(docsrs, doc(cfg(feature = "sign")))]
 pub mod sign;
 pub mod soft_binding;
+#[cfg(feature = "repository")]
+#[cfg_attr(docsrs, doc(cfg(feature = "repository")))]
+pub mod tokens;
 pub mod verify;
 pub mod web;
 pub mod words;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use hallmark::ErrorKind;
 use hallmark::repository::{
-    Entry, Error, Fingerprint, ISCC_ALG, Options, Repository, SoftBinding, ValidationState,
+    Entry, Error, Fingerprint, ISCC_ALG, Limits, Options, Repository, SoftBinding, ValidationState,
 };
 use time::OffsetDateTime;
 
@@ -129,8 +129,10 @@ fn entry(id: &str, body: [u8; 32]) -> Entry {
         manifest_store: format!("store of {id}").into_bytes(),
         bindings: vec![SoftBinding::iscc(&Fingerprint::from_body(body))],
         signer: Some("Test Signer".to_owned()),
+        signer_certificate: None,
         validation: ValidationState::Valid,
-        published_at: OffsetDateTime::now_utc(),
+        // One time for all: equals rank by distance, then by manifest id.
+        published_at: OffsetDateTime::UNIX_EPOCH,
     }
 }
 
@@ -480,3 +482,59 @@ async fn an_in_memory_repository_works() {
     assert!(repo.size_on_disk().await.unwrap() > 0);
     repo.maintain().await.unwrap();
 }
+
+/// Removal, listing, statistics, the cap per signer and one match per signer.
+async fn operators_remove_list_and_cap(place: &Place) {
+    let repo = open(place).await;
+    let certificate = |c: char| Some(c.to_string().repeat(64));
+    let near = body(7);
+    let mut first = entry("a-first", near);
+    first.signer_certificate = certificate('a');
+    let mut second = entry("a-second", flip(near, [3]));
+    second.signer_certificate = certificate('a');
+    let mut other = entry("b-only", flip(near, [9]));
+    other.signer_certificate = certificate('b');
+    for e in [&first, &second, &other] {
+        repo.publish(e).await.unwrap();
+    }
+    // One match per signing certificate: a's closest, then b's.
+    let found = repo.matches(ISCC_ALG, &near, 10).await.unwrap();
+    let ids: Vec<&str> = found.iter().map(|m| m.manifest_id.as_str()).collect();
+    assert_eq!(ids, ["urn:c2pa:a-first", "urn:c2pa:b-only"]);
+
+    let stats = repo.stats().await.unwrap();
+    assert_eq!((stats.manifests, stats.signers), (3, 2));
+    let page = repo.list("", 2).await.unwrap();
+    let listed: Vec<&str> = page.iter().map(|l| l.manifest_id.as_str()).collect();
+    assert_eq!(listed, ["urn:c2pa:a-first", "urn:c2pa:a-second"]);
+    let rest = repo.list(&page[1].manifest_id, 2).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].signer_certificate, certificate('b'));
+
+    // The cap: a has 2; with a cap of 2 a third is refused, b's is not.
+    let limits = Limits {
+        max_manifests_per_signer: 2,
+        reserve_disk_bytes: 0,
+    };
+    let mut third = entry("a-third", flip(near, [20]));
+    third.signer_certificate = certificate('a');
+    assert!(matches!(
+        repo.check_room(&third, &limits).await,
+        Err(Error::SignerQuota { limit: 2, .. })
+    ));
+    repo.check_room(&other, &limits).await.unwrap();
+
+    // Removed: gone from the manifests and the matches at once; a's other
+    // manifest answers for a now.
+    let removed = repo.remove("urn:c2pa:a-first").await.unwrap().unwrap();
+    assert_eq!(removed.signer_certificate, certificate('a'));
+    assert_eq!(repo.manifest("urn:c2pa:a-first").await.unwrap(), None);
+    let found = repo.matches(ISCC_ALG, &near, 10).await.unwrap();
+    let ids: Vec<&str> = found.iter().map(|m| m.manifest_id.as_str()).collect();
+    assert_eq!(ids, ["urn:c2pa:a-second", "urn:c2pa:b-only"]);
+    assert_eq!(repo.remove("urn:c2pa:a-first").await.unwrap(), None);
+    repo.check_room(&third, &limits).await.unwrap();
+    assert_eq!(repo.stats().await.unwrap().manifests, 2);
+}
+backends!(operators, super::operators_remove_list_and_cap);
+

@@ -118,6 +118,7 @@ fn entry(manifest_id: String, body: [u8; 32], i: u64) -> Entry {
         manifest_id,
         bindings: vec![SoftBinding::iscc(&Fingerprint::from_body(body))],
         signer: Some("Benchmark Signer".to_owned()),
+        signer_certificate: None,
         validation: ValidationState::Valid,
         published_at: OffsetDateTime::UNIX_EPOCH,
     }

@@ -20,6 +20,8 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 pub struct HttpResolver {
     base: String,
     agent: ureq::Agent,
+    /// Sent as `Authorization: Bearer TOKEN` when publishing.
+    token: Option<secrecy::SecretString>,
 }
 
 pub use super::Published;
@@ -37,19 +39,29 @@ impl HttpResolver {
         Ok(HttpResolver {
             base: base.trim_end_matches('/').to_owned(),
             agent,
+            token: None,
         })
+    }
+
+    /// The same client, publishing with `token` (a repository's token with
+    /// the `publish` scope, `hallmark token add`), sent as
+    /// `Authorization: Bearer TOKEN`. Lookups never send it.
+    pub fn with_token(mut self, token: secrecy::SecretString) -> Self {
+        self.token = Some(token);
+        self
     }
 
     /// `POST /v1/manifests`: publish the manifest of `bytes` (a signed file
     /// of media type `mime`, or a `.c2pa` manifest store as
     /// `application/c2pa`). `file` names it in errors.
     pub fn publish(&self, file: &str, mime: &str, bytes: &[u8]) -> Result<Published> {
+        use secrecy::ExposeSecret;
         let url = api_url(&self.base, "/manifests");
-        let answer = self
-            .agent
-            .post(&url)
-            .header("Content-Type", mime)
-            .send(bytes);
+        let mut request = self.agent.post(&url).header("Content-Type", mime);
+        if let Some(token) = &self.token {
+            request = request.header("Authorization", format!("Bearer {}", token.expose_secret()));
+        }
+        let answer = request.send(bytes);
         let (status, body) = self.read(answer)?;
         match status {
             200 | 201 => self.json(&body),

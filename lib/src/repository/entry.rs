@@ -82,6 +82,11 @@ pub struct Entry {
     pub bindings: Vec<SoftBinding>,
     /// The signer certificate's common name, if it has one.
     pub signer: Option<String>,
+    /// The SHA-256 of the signer certificate (DER), lower-case hex
+    /// ([`SignerInfo::certificate_sha256`](crate::verify::SignerInfo::certificate_sha256)):
+    /// which certificate signed. Matches are deduplicated per certificate
+    /// and capped per certificate; `None` counts as a signer of its own.
+    pub signer_certificate: Option<String>,
     /// How the manifest validated when it was published.
     pub validation: ValidationState,
     /// When it was published.
@@ -104,6 +109,7 @@ pub(crate) struct Prepared<'a> {
     pub(crate) manifest_id: &'a str,
     pub(crate) manifest_store: &'a [u8],
     pub(crate) signer: Option<&'a str>,
+    pub(crate) signer_certificate: Option<&'a str>,
     pub(crate) validation: &'static str,
     /// Microseconds since the Unix epoch, UTC.
     pub(crate) published_at: i64,
@@ -236,6 +242,17 @@ pub(crate) fn prepare(entry: &Entry, max_manifest_bytes: usize) -> Result<Prepar
             ));
         }
     }
+    if let Some(certificate) = &entry.signer_certificate {
+        let hex = certificate.len() == 64
+            && certificate
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex {
+            return Err(bad(
+                "the signer certificate's SHA-256 is not 64 lower-case hex digits".to_owned(),
+            ));
+        }
+    }
     if entry.bindings.is_empty() {
         return Err(bad(
             "it has no soft binding, so it could never be found".to_owned()
@@ -286,6 +303,7 @@ pub(crate) fn prepare(entry: &Entry, max_manifest_bytes: usize) -> Result<Prepar
         manifest_id: &entry.manifest_id,
         manifest_store: &entry.manifest_store,
         signer: entry.signer.as_deref(),
+        signer_certificate: entry.signer_certificate.as_deref(),
         validation: entry.validation.as_str(),
         published_at,
         bindings,
@@ -302,6 +320,7 @@ mod tests {
             manifest_store: vec![1, 2, 3],
             bindings: vec![SoftBinding::iscc(&Fingerprint::from_body([7; 32]))],
             signer: Some("Ada".to_owned()),
+            signer_certificate: Some("ab".repeat(32)),
             validation: ValidationState::Trusted,
             published_at: OffsetDateTime::UNIX_EPOCH,
         }

@@ -125,6 +125,27 @@ pub enum Error {
         source: sqlx::Error,
     },
 
+    /// The signing certificate has as many manifests here as it may.
+    #[error("{signer} has published {limit} manifests, as many as one signer may store here")]
+    SignerQuota {
+        /// The signer's name, else its certificate's SHA-256.
+        signer: String,
+        /// The cap.
+        limit: u64,
+    },
+
+    /// Publishing would leave less free disk than the repository keeps.
+    #[error(
+        "the repository's disk is nearly full ({free} bytes free; {reserve} are kept free): \
+         publishing is refused until space is freed"
+    )]
+    Full {
+        /// Bytes free now.
+        free: u64,
+        /// Bytes that must stay free.
+        reserve: u64,
+    },
+
     /// The database returned something the schema does not allow.
     #[error("repository database returned an unexpected value while {action}: {reason}")]
     Corrupt {
@@ -144,12 +165,15 @@ impl Error {
             Error::UnsupportedAlgorithm { .. }
             | Error::BadManifestId { .. }
             | Error::BadQuery { .. }
-            | Error::Conflict { .. } => crate::ErrorKind::BadRequest,
+            | Error::Conflict { .. }
+            | Error::SignerQuota { .. } => crate::ErrorKind::BadRequest,
             Error::BadUrl { .. }
             | Error::BadOption { .. }
             | Error::Migrate { .. }
             | Error::UnsupportedDatabase { .. } => crate::ErrorKind::BadSetup,
-            Error::Open { .. } | Error::Database { .. } => crate::ErrorKind::Environment,
+            Error::Open { .. } | Error::Database { .. } | Error::Full { .. } => {
+                crate::ErrorKind::Environment
+            }
             Error::Corrupt { .. } => crate::ErrorKind::Internal,
         }
     }
@@ -177,6 +201,8 @@ impl From<Error> for crate::Error {
             | Error::BadManifestId { .. }
             | Error::BadQuery { .. } => crate::Error::InvalidOption(message),
             Error::Conflict { manifest_id } => crate::Error::PublishedDifferently { manifest_id },
+            Error::SignerQuota { signer, limit } => crate::Error::SignerQuota { signer, limit },
+            Error::Full { .. } => crate::Error::RepositoryFull { reason: message },
             Error::BadUrl { url, .. }
             | Error::Migrate { url, .. }
             | Error::UnsupportedDatabase { url, .. } => crate::Error::BadRepository {

@@ -35,6 +35,7 @@
 //!     manifest_store: store,
 //!     bindings: vec![SoftBinding::iscc(&fingerprint)],
 //!     signer: Some("Ada Lovelace".into()),
+//!     signer_certificate: None,
 //!     validation: ValidationState::Trusted,
 //!     published_at: time::OffsetDateTime::now_utc(),
 //! })
@@ -67,6 +68,7 @@ pub use error::{Error, Result, redact_url};
 pub use fingerprint::{Fingerprint, ISCC_ALG, ISCC_IMAGE_256_HEADER, ISCC_UNIT_LEN};
 pub use publish::{Upload, entry_for};
 pub use ranking::Match;
+
 
 use entry::{Prepared, check_manifest_id};
 use error::shorten;
@@ -199,6 +201,81 @@ pub struct Search {
     /// True if a probe reached [`Options::max_candidates_per_chunk`]: the
     /// search looked at only part of the candidates and may have missed matches.
     pub capped: bool,
+}
+
+/// A published manifest, as an operator lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// The manifest's id.
+    pub manifest_id: String,
+    /// The signer certificate's common name, if it has one.
+    pub signer: Option<String>,
+    /// The SHA-256 of the signer certificate, when it was recorded.
+    pub signer_certificate: Option<String>,
+    /// How it validated when it was published.
+    pub validation: ValidationState,
+    /// When it was published.
+    pub published_at: time::OffsetDateTime,
+}
+
+/// A row of `entries` as the listing reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ListedRow {
+    manifest_id: String,
+    signer: Option<String>,
+    signer_certificate: Option<String>,
+    validation: String,
+    published_at: i64,
+}
+
+impl From<ListedRow> for Listed {
+    fn from(row: ListedRow) -> Self {
+        Listed {
+            manifest_id: row.manifest_id,
+            signer: row.signer,
+            signer_certificate: row.signer_certificate,
+            validation: ValidationState::parse(&row.validation).unwrap_or(ValidationState::Valid),
+            published_at: time::OffsetDateTime::from_unix_timestamp_nanos(
+                i128::from(row.published_at) * 1000,
+            )
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+        }
+    }
+}
+
+/// What a repository holds, for its operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Manifests published.
+    pub manifests: u64,
+    /// Distinct signing certificates among them (entries without a recorded
+    /// certificate not counted).
+    pub signers: u64,
+    /// Bytes on disk ([`Repository::size_on_disk`]).
+    pub bytes_on_disk: u64,
+    /// Bytes free for the database on its file system (SQLite); `None` when
+    /// the database is elsewhere (PostgreSQL) or in memory.
+    pub free_disk: Option<u64>,
+}
+
+/// What a publisher may use of a repository: checked by
+/// [`Repository::check_room`] before each publishing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most manifests one signing certificate may store.
+    pub max_manifests_per_signer: u64,
+    /// Bytes that must stay free on the database's file system (SQLite).
+    pub reserve_disk_bytes: u64,
+}
+
+impl Default for Limits {
+    /// 10,000 manifests per signer; 512 MiB kept free.
+    fn default() -> Self {
+        Limits {
+            max_manifests_per_signer: 10_000,
+            reserve_disk_bytes: 512 * 1024 * 1024,
+        }
+    }
 }
 
 /// The algorithms a repository supports, as the Soft Binding Resolution API's
@@ -404,6 +481,93 @@ impl Repository {
             Backend::Sqlite(b) => b.count().await,
             Backend::Postgres(b) => b.count().await,
         }
+    }
+
+    /// Removes the manifest `manifest_id` (its store and soft bindings with
+    /// it): what it was, or `None` when there was none. It is gone from
+    /// [`Repository::manifest`] and from matches at once.
+    pub async fn remove(&self, manifest_id: &str) -> Result<Option<Listed>> {
+        check_manifest_id(manifest_id).map_err(|reason| Error::BadManifestId {
+            manifest_id: shorten(manifest_id),
+            reason,
+        })?;
+        match &self.backend {
+            Backend::Sqlite(b) => b.remove(manifest_id).await,
+            Backend::Postgres(b) => b.remove(manifest_id).await,
+        }
+    }
+
+    /// Up to `limit` (1 to 1000) published manifests whose id sorts after
+    /// `after` (`""` for the first page), by manifest id.
+    pub async fn list(&self, after: &str, limit: usize) -> Result<Vec<Listed>> {
+        if !(1..=MAX_RESULTS_LIMIT).contains(&limit) {
+            return Err(Error::BadQuery {
+                parameter: "limit",
+                value: u64::try_from(limit).unwrap_or(u64::MAX),
+                reason: "must be between 1 and 1000",
+            });
+        }
+        let limit = i64::try_from(limit).unwrap_or(1000);
+        match &self.backend {
+            Backend::Sqlite(b) => b.list(after, limit).await,
+            Backend::Postgres(b) => b.list(after, limit).await,
+        }
+    }
+
+    /// How many manifests, how many signers, how many bytes.
+    pub async fn stats(&self) -> Result<Stats> {
+        let (manifests, signers, bytes_on_disk) = match &self.backend {
+            Backend::Sqlite(b) => (b.count().await?, b.signer_count().await?, b.size_on_disk().await?),
+            Backend::Postgres(b) => (b.count().await?, b.signer_count().await?, b.size_on_disk().await?),
+        };
+        Ok(Stats {
+            manifests,
+            signers,
+            bytes_on_disk,
+            free_disk: self.free_disk(),
+        })
+    }
+
+    /// Bytes free for the database on its file system: known for a SQLite
+    /// file, `None` otherwise.
+    pub fn free_disk(&self) -> Option<u64> {
+        match &self.backend {
+            Backend::Sqlite(b) => b.free_disk(),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// Whether `entry` may be published under `limits`: its signing
+    /// certificate has fewer than [`Limits::max_manifests_per_signer`]
+    /// manifests here ([`Error::SignerQuota`] otherwise), and publishing
+    /// leaves [`Limits::reserve_disk_bytes`] free ([`Error::Full`]). Checked
+    /// before, not with, the insert: publishings running at the same time may
+    /// pass a signer's cap by as many as are in flight.
+    pub async fn check_room(&self, entry: &Entry, limits: &Limits) -> Result<()> {
+        if let Some(free) = self.free_disk() {
+            let needed = limits
+                .reserve_disk_bytes
+                .saturating_add(u64::try_from(entry.manifest_store.len()).unwrap_or(u64::MAX));
+            if free < needed {
+                return Err(Error::Full {
+                    free,
+                    reserve: limits.reserve_disk_bytes,
+                });
+            }
+        }
+        if let Some(certificate) = &entry.signer_certificate {
+            let stored = match &self.backend {
+                Backend::Sqlite(b) => b.count_for_signer(certificate).await?,
+                Backend::Postgres(b) => b.count_for_signer(certificate).await?,
+            };
+            if stored >= limits.max_manifests_per_signer {
+                return Err(Error::SignerQuota {
+                    signer: entry.signer.clone().unwrap_or_else(|| certificate.clone()),
+                    limit: limits.max_manifests_per_signer,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Bytes the repository occupies on disk: the SQLite database file's

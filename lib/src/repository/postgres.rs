@@ -13,8 +13,8 @@ use sqlx::{PgConnection, Row};
 
 use super::entry::{self, Prepared};
 use super::error::{Error, Result, redact_url};
-use super::ranking::Ranker;
-use super::{Candidates, Options, Probe, Published, schema};
+use super::ranking::{Candidate, Ranker};
+use super::{Candidates, Listed, ListedRow, Options, Probe, Published, schema};
 
 /// Oldest server accepted: 14, the first with `bit_count(bit)`.
 const MIN_SERVER_VERSION: i64 = 140_000;
@@ -48,7 +48,7 @@ WITH probe AS (
 ),
 stats AS (SELECT sum(n)::int8 AS examined, max(n)::int8 AS fullest FROM probe),
 near AS (SELECT DISTINCT unnest(near) AS id FROM probe)
-SELECT stats.examined, stats.fullest, e.manifest_id, b.value
+SELECT stats.examined, stats.fullest, e.manifest_id, b.value, e.validation, e.signer_certificate, e.published_at
 FROM stats
 LEFT JOIN (near JOIN soft_bindings b ON b.id = near.id JOIN entries e ON e.id = b.entry_id) ON true";
 
@@ -148,8 +148,19 @@ impl PgBackend {
             fullest = row.try_get(1).map_err(Error::db(ACTION))?;
             let manifest_id: Option<String> = row.try_get(2).map_err(Error::db(ACTION))?;
             let value: Option<Vec<u8>> = row.try_get(3).map_err(Error::db(ACTION))?;
-            if let (Some(manifest_id), Some(value)) = (manifest_id, value) {
-                ranker.offer(manifest_id, &value)?;
+            let validation: Option<String> = row.try_get(4).map_err(Error::db(ACTION))?;
+            let signer_certificate: Option<String> = row.try_get(5).map_err(Error::db(ACTION))?;
+            let published_at: Option<i64> = row.try_get(6).map_err(Error::db(ACTION))?;
+            if let (Some(manifest_id), Some(value), Some(validation), Some(published_at)) =
+                (manifest_id, value, validation, published_at)
+            {
+                ranker.offer(Candidate {
+                    manifest_id,
+                    value,
+                    validation,
+                    signer_certificate,
+                    published_at,
+                })?;
             }
         }
         Ok(Candidates {
@@ -175,6 +186,54 @@ impl PgBackend {
             .fetch_one(&self.pool)
             .await
             .map_err(Error::db("counting entries"))?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// Removes the manifest `manifest_id` (its store and bindings with it).
+    pub(crate) async fn remove(&self, manifest_id: &str) -> Result<Option<Listed>> {
+        let removed = sqlx::query_as::<_, ListedRow>(
+            "DELETE FROM entries WHERE manifest_id = $1 \
+             RETURNING manifest_id, signer, signer_certificate, validation, published_at",
+        )
+        .bind(manifest_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(Error::db("removing a manifest"))?;
+        Ok(removed.map(Listed::from))
+    }
+
+    /// How many manifests the certificate `certificate` signed.
+    pub(crate) async fn count_for_signer(&self, certificate: &str) -> Result<u64> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM entries WHERE signer_certificate = $1")
+                .bind(certificate)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(Error::db("counting a signer's manifests"))?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// Up to `limit` entries after `after` (by manifest id).
+    pub(crate) async fn list(&self, after: &str, limit: i64) -> Result<Vec<Listed>> {
+        let rows = sqlx::query_as::<_, ListedRow>(
+            "SELECT manifest_id, signer, signer_certificate, validation, published_at \
+             FROM entries WHERE manifest_id COLLATE \"C\" > $1 \
+             ORDER BY manifest_id COLLATE \"C\" LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(Error::db("listing manifests"))?;
+        Ok(rows.into_iter().map(Listed::from).collect())
+    }
+
+    /// How many signing certificates have manifests here.
+    pub(crate) async fn signer_count(&self) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT count(DISTINCT signer_certificate) FROM entries")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(Error::db("counting signers"))?;
         Ok(u64::try_from(count).unwrap_or_default())
     }
 
@@ -209,15 +268,17 @@ async fn publish_sub_batch(conn: &mut PgConnection, batch: &[&Prepared<'_>]) -> 
     let signers: Vec<Option<&str>> = batch.iter().map(|e| e.signer).collect();
     let states: Vec<&str> = batch.iter().map(|e| e.validation).collect();
     let times: Vec<i64> = batch.iter().map(|e| e.published_at).collect();
+    let certificates: Vec<Option<&str>> = batch.iter().map(|e| e.signer_certificate).collect();
     let inserted: Vec<(i64, String)> = sqlx::query_as(
-        "INSERT INTO entries (manifest_id, signer, validation, published_at) \
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[]) \
+        "INSERT INTO entries (manifest_id, signer, validation, published_at, signer_certificate) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[]) \
          ON CONFLICT (manifest_id) DO NOTHING RETURNING id, manifest_id",
     )
     .bind(&ids)
     .bind(&signers)
     .bind(&states)
     .bind(&times)
+    .bind(&certificates)
     .fetch_all(&mut *conn)
     .await
     .map_err(Error::db("inserting entries"))?;

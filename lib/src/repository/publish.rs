@@ -98,6 +98,10 @@ pub fn entry_for(verifier: &Verifier, name: &str, upload: Upload<'_>) -> Result<
             .signer
             .as_ref()
             .and_then(|s| s.common_name.clone().or_else(|| s.organization.clone())),
+        signer_certificate: report
+            .signer
+            .as_ref()
+            .and_then(|s| s.certificate_sha256.clone()),
         validation,
         published_at: OffsetDateTime::now_utc(),
     })

@@ -11,7 +11,9 @@
 //! Tables:
 //!
 //! - `entries`: one row per published manifest (`manifest_id` unique, signer,
-//!   validation state, publication time in microseconds since the Unix epoch).
+//!   validation state, publication time in microseconds since the Unix epoch,
+//!   and since version 2 the SHA-256 of the signer certificate,
+//!   `signer_certificate`).
 //! - `manifest_stores`: the manifest store bytes, one row per entry, kept
 //!   apart so that the rows the search reads stay small.
 //! - `soft_bindings`: one row per soft binding (`alg`, `value`); for

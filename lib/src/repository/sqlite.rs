@@ -14,8 +14,8 @@ use sqlx::{Row, SqliteConnection};
 
 use super::entry::{self, Prepared, PreparedBinding};
 use super::error::{Error, Result, redact_url};
-use super::ranking::Ranker;
-use super::{Candidates, Options, Probe, Published, mih, schema};
+use super::ranking::{Candidate, Ranker};
+use super::{Candidates, Listed, ListedRow, Options, Probe, Published, mih, schema};
 
 /// Most rows in one multi-row `INSERT`: the widest row has 8 parameters and
 /// SQLite allows 32,766 in a statement.
@@ -34,6 +34,9 @@ pub(crate) struct SqliteBackend {
     writer: SqlitePool,
     /// The candidate query for this repository's probe count.
     candidate_sql: Arc<str>,
+    /// The database file (`None` in memory): its file system's free space is
+    /// what publishing must leave.
+    path: Option<std::path::PathBuf>,
 }
 
 /// Whether the URL names an in-memory database.
@@ -54,6 +57,7 @@ impl SqliteBackend {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", format!("-{}", options.sqlite_cache_kib));
+        let path = (!is_memory(url)).then(|| base_filename(&base));
         let open_error = |source| Error::Open {
             url: redacted.clone(),
             source,
@@ -102,6 +106,7 @@ impl SqliteBackend {
             readers,
             writer,
             candidate_sql: candidate_sql(probes).into(),
+            path,
         })
     }
 
@@ -200,6 +205,61 @@ impl SqliteBackend {
         Ok(u64::try_from(count).unwrap_or_default())
     }
 
+    /// Removes the manifest `manifest_id` (its store and bindings with it);
+    /// whether there was one.
+    pub(crate) async fn remove(&self, manifest_id: &str) -> Result<Option<Listed>> {
+        let removed = sqlx::query_as::<_, ListedRow>(
+            "DELETE FROM entries WHERE manifest_id = ? \
+             RETURNING manifest_id, signer, signer_certificate, validation, published_at",
+        )
+        .bind(manifest_id)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(Error::db("removing a manifest"))?;
+        Ok(removed.map(Listed::from))
+    }
+
+    /// How many manifests the certificate `certificate` signed.
+    pub(crate) async fn count_for_signer(&self, certificate: &str) -> Result<u64> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM entries WHERE signer_certificate = ?")
+                .bind(certificate)
+                .fetch_one(&self.readers)
+                .await
+                .map_err(Error::db("counting a signer's manifests"))?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// Up to `limit` entries after `after` (by manifest id).
+    pub(crate) async fn list(&self, after: &str, limit: i64) -> Result<Vec<Listed>> {
+        let rows = sqlx::query_as::<_, ListedRow>(
+            "SELECT manifest_id, signer, signer_certificate, validation, published_at \
+             FROM entries WHERE manifest_id > ? ORDER BY manifest_id LIMIT ?",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(Error::db("listing manifests"))?;
+        Ok(rows.into_iter().map(Listed::from).collect())
+    }
+
+    /// How many signing certificates have manifests here.
+    pub(crate) async fn signer_count(&self) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(DISTINCT signer_certificate) FROM entries",
+        )
+        .fetch_one(&self.readers)
+        .await
+        .map_err(Error::db("counting signers"))?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// Bytes free for the database on its file system, if it has a file.
+    pub(crate) fn free_disk(&self) -> Option<u64> {
+        free_space(self.path.as_deref()?)
+    }
+
     /// Bytes of the database file's pages.
     pub(crate) async fn size_on_disk(&self) -> Result<u64> {
         let size: i64 = sqlx::query_scalar(
@@ -235,8 +295,8 @@ async fn publish_sub_batch(
     batch: &[&Prepared<'_>],
 ) -> Result<Vec<bool>> {
     let sql = values_sql(
-        "INSERT INTO entries (manifest_id, signer, validation, published_at) VALUES ",
-        4,
+        "INSERT INTO entries (manifest_id, signer, validation, published_at, signer_certificate) VALUES ",
+        5,
         batch.len(),
         " ON CONFLICT (manifest_id) DO NOTHING RETURNING id, manifest_id",
     );
@@ -246,7 +306,8 @@ async fn publish_sub_batch(
             .bind(entry.manifest_id)
             .bind(entry.signer)
             .bind(entry.validation)
-            .bind(entry.published_at);
+            .bind(entry.published_at)
+            .bind(entry.signer_certificate);
     }
     let inserted = query
         .fetch_all(&mut *conn)
@@ -373,16 +434,46 @@ async fn fetch_near(conn: &mut SqliteConnection, ids: &[i64], ranker: &mut Ranke
         json.push_str(&id.to_string());
     }
     json.push(']');
-    let mut rows = sqlx::query_as::<_, (String, Vec<u8>)>(
-        "SELECT e.manifest_id, b.value FROM soft_bindings b JOIN entries e ON e.id = b.entry_id \
+    let mut rows = sqlx::query_as::<_, (String, Vec<u8>, String, Option<String>, i64)>(
+        "SELECT e.manifest_id, b.value, e.validation, e.signer_certificate, e.published_at \
+         FROM soft_bindings b JOIN entries e ON e.id = b.entry_id \
          WHERE b.id IN (SELECT value FROM json_each(?))",
     )
     .bind(json)
     .fetch(&mut *conn);
-    while let Some((manifest_id, value)) = rows.try_next().await.map_err(Error::db(ACTION))? {
-        ranker.offer(manifest_id, &value)?;
+    while let Some((manifest_id, value, validation, signer_certificate, published_at)) =
+        rows.try_next().await.map_err(Error::db(ACTION))?
+    {
+        ranker.offer(Candidate {
+            manifest_id,
+            value,
+            validation,
+            signer_certificate,
+            published_at,
+        })?;
     }
     Ok(())
+}
+
+/// The database file a connection option names.
+fn base_filename(options: &SqliteConnectOptions) -> std::path::PathBuf {
+    options.get_filename().to_path_buf()
+}
+
+/// Free bytes for unprivileged writers on the file system holding `file`
+/// (or its folder, before the file exists).
+fn free_space(file: &std::path::Path) -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let dir = if file.exists() { file } else { file.parent()? };
+        let stat = rustix::fs::statvfs(dir).ok()?;
+        Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+        None
+    }
 }
 
 /// Parses one `id:code64` pair of the candidate query.

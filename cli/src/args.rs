@@ -188,6 +188,38 @@ Examples:
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
 
+    /// Make, list and revoke the tokens a service accepts (`serve --tokens FILE`).
+    #[command(after_help = "\
+A token is printed once, as the last line of `token add`; the file keeps only
+its SHA-256. A running service reads the file again when it changes, so a
+revoked token stops working at once.
+
+Examples:
+  hallmark token add studio --scope publish --tokens tokens.json
+  hallmark token list --tokens tokens.json
+  hallmark token revoke studio --tokens tokens.json
+
+Exit status: 0 done; 64 usage error (an unknown scope, a name in use, no such
+token, a token file that cannot be used).")]
+    Token(TokenCommandArgs),
+
+    /// Look after a manifest repository's database: list, count, remove.
+    #[command(after_help = "\
+URL is the database, as `serve --repository` takes it (sqlite:PATH or
+postgres://…; HALLMARK_REPOSITORY keeps a password off the command line).
+A removed manifest is gone from lookups and from GET /v1/manifests/{id} at
+once; removing prints one audit line.
+
+Examples:
+  hallmark repository stats --repository sqlite:repository.db
+  hallmark repository list --repository sqlite:repository.db --limit 100
+  hallmark repository remove urn:c2pa:3fa85f64-5717-4562-b3fc-2c963f66afa6 --repository sqlite:repository.db
+
+Exit status: 0 done; 2 no such manifest (remove); 3 the database could not be
+reached; 64 usage error.")]
+    #[cfg(feature = "serve")]
+    Repository(RepositoryArgs),
+
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  hallmark completions bash > ~/.local/share/bash-completion/completions/hallmark"
@@ -295,6 +327,8 @@ pub(crate) struct SignArgs {
     #[arg(long, value_name = "URL", conflicts_with = "no_soft_binding")]
     pub publish: Option<String>,
     #[command(flatten)]
+    pub token: TokenArgs,
+    #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
 
@@ -323,6 +357,15 @@ pub(crate) struct HeadersArgs {
     pub trust: Vec<PathBuf>,
 }
 
+/// A repository's publishing token, for `publish` and `sign --publish`.
+#[derive(Debug, Args)]
+pub(crate) struct TokenArgs {
+    /// Read the repository's token (one with the publish scope) from the
+    /// first line of this file, instead of HALLMARK_TOKEN.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
 /// `hallmark publish`.
 #[derive(Debug, Args)]
 pub(crate) struct PublishArgs {
@@ -338,6 +381,8 @@ pub(crate) struct PublishArgs {
     /// Print one JSON line per file.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub token: TokenArgs,
 }
 
 /// `hallmark verify`.
@@ -546,6 +591,22 @@ pub(crate) struct ServeArgs {
     /// such as the studio (repeatable; none by default).
     #[arg(long = "publish-cors-origin", value_name = "ORIGIN")]
     pub publish_cors_origins: Vec<String>,
+    /// Require a token with the publish scope for publishing (`Authorization:
+    /// Bearer TOKEN`); the tokens are those `hallmark token add --tokens FILE`
+    /// made, and the file is read again when it changes.
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
+    /// Without --tokens: most publishings a minute from one client address
+    /// (beyond it, 429 with Retry-After); 0 for no limit [default: 60].
+    #[arg(long, value_name = "N")]
+    pub publish_limit: Option<u32>,
+    /// Most manifests one signing certificate may store [default: 10000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_manifests_per_signer: Option<u64>,
+    /// MiB of disk the repository keeps free (SQLite): publishing that would
+    /// leave less is refused with 503 [default: 512].
+    #[arg(long, value_name = "MIB")]
+    pub reserve_disk_mib: Option<u64>,
     /// Read settings from this TOML file (flags override it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -553,3 +614,73 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 }
+
+/// `hallmark token`.
+#[derive(Debug, Args)]
+pub(crate) struct TokenCommandArgs {
+    #[command(subcommand)]
+    pub action: TokenAction,
+    /// The token file (JSON; created by the first `add`, kept private).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub tokens: Option<PathBuf>,
+}
+
+/// What `hallmark token` does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenAction {
+    /// Make a token named NAME and print it (once).
+    Add {
+        /// Who holds it, as the audit log names them (letters, digits, - _ . @).
+        name: String,
+        /// What it may do: publish, derive (repeatable).
+        #[arg(long = "scope", value_name = "SCOPE", required = true)]
+        scopes: Vec<hallmark::tokens::Scope>,
+    },
+    /// List the tokens: name, scopes, when made (never the tokens).
+    List,
+    /// Remove the token named NAME.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
+}
+
+/// `hallmark repository`.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub(crate) struct RepositoryArgs {
+    #[command(subcommand)]
+    pub action: RepositoryAction,
+    /// The repository's database: sqlite:PATH or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "HALLMARK_REPOSITORY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub repository: Option<String>,
+}
+
+/// What `hallmark repository` does.
+#[cfg(feature = "serve")]
+#[derive(Debug, Subcommand)]
+pub(crate) enum RepositoryAction {
+    /// Print how many manifests and signers, and the bytes on disk.
+    Stats,
+    /// Print published manifests, one JSON line each, by manifest id.
+    List {
+        /// Start after this manifest id (the last one of the previous page).
+        #[arg(long, value_name = "ID", default_value = "")]
+        after: String,
+        /// How many at most (1 to 1000).
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        limit: usize,
+    },
+    /// Remove a manifest: gone from lookups and from GET /v1/manifests/{id}.
+    Remove {
+        /// The manifest's id (urn:c2pa:…).
+        manifest_id: String,
+    },
+}
+

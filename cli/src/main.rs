@@ -75,6 +75,9 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Scan(args) => commands::scan::run(args).map(ExitStatus::code),
         #[cfg(feature = "serve")]
         Command::Serve(args) => done(commands::serve::run(args)),
+        Command::Token(args) => done(commands::token::run(args)),
+        #[cfg(feature = "serve")]
+        Command::Repository(args) => commands::repository::run(args).map(ExitStatus::code),
         Command::Completions(args) => {
             // Generated into memory first: the generator cannot handle a closed pipe.
             let mut script = Vec::new();

@@ -399,6 +399,8 @@ fn help_texts() {
         &["scan", "--help"],
         &["demo", "--help"],
         &["serve", "--help"],
+        &["token", "--help"],
+        &["repository", "--help"],
         &["completions", "--help"],
         &["man", "--help"],
     ] {

@@ -38,6 +38,18 @@ pub struct Config {
     /// page such as the studio): `https://host[:port]` each, or `*`; none by
     /// default.
     pub publish_cors_origins: Vec<String>,
+    /// A token file (`hallmark token add … --tokens FILE`): publishing then
+    /// needs a token with the `publish` scope. `None`: open mode, limited
+    /// per client address by `publish_limit`.
+    pub tokens: Option<PathBuf>,
+    /// Open mode: most publishings a minute from one client address
+    /// (beyond it, 429 with `Retry-After`); 0 for no limit.
+    pub publish_limit: u32,
+    /// Most manifests one signing certificate may store in the repository.
+    pub max_manifests_per_signer: u64,
+    /// MiB the repository's database keeps free on its disk (SQLite):
+    /// publishing that would leave less is refused with 503.
+    pub reserve_disk_mib: u64,
 }
 
 impl Default for Config {
@@ -52,6 +64,10 @@ impl Default for Config {
             repository: None,
             cors_origins: Vec::new(),
             publish_cors_origins: Vec::new(),
+            tokens: None,
+            publish_limit: 60,
+            max_manifests_per_signer: 10_000,
+            reserve_disk_mib: 512,
         }
     }
 }

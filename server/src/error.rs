@@ -1,7 +1,7 @@
 //! Errors as the client sees them: a status and `{"error": {"code", "message"}}`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallmark::ErrorKind;
 use serde::Serialize;
@@ -21,7 +21,8 @@ pub struct ErrorDetail {
     /// `body_too_large`, `unsupported_media_type`, `wrong_format`, `damaged_media`,
     /// `unreadable_credentials`, `not_publishable`, `too_large`, `bad_request`, `bad_query`,
     /// `bad_value`, `conflict`, `no_repository`, `no_such_manifest`, `timeout`, `shutting_down`,
-    /// `not_found`, `misconfigured`, `repository_unavailable`, `io_error`, `internal`.
+    /// `not_found`, `unauthorized`, `forbidden`, `too_many_requests`, `signer_quota`,
+    /// `misconfigured`, `repository_unavailable`, `repository_full`, `io_error`, `internal`.
     pub code: String,
     /// Words for people.
     pub message: String,
@@ -36,6 +37,9 @@ pub struct ApiError {
     pub code: &'static str,
     /// Words for people.
     pub message: String,
+    /// Headers the answer carries besides its body (`Retry-After`,
+    /// `WWW-Authenticate`).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl ApiError {
@@ -45,7 +49,14 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            headers: Vec::new(),
         }
+    }
+
+    /// The same error, its answer carrying the header `name: value`.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     /// What the library said about a request, as an answer: the one place
@@ -59,12 +70,16 @@ impl ApiError {
             ErrorKind::BadInput => Self::bad_input(err),
             ErrorKind::BadRequest => match err {
                 hallmark::Error::PublishedDifferently { .. } => (StatusCode::CONFLICT, "conflict"),
+                hallmark::Error::SignerQuota { .. } => (StatusCode::FORBIDDEN, "signer_quota"),
                 _ => (StatusCode::BAD_REQUEST, "bad_request"),
             },
             ErrorKind::BadSetup => (StatusCode::INTERNAL_SERVER_ERROR, "misconfigured"),
             ErrorKind::Environment => match err {
                 hallmark::Error::RepositoryUnavailable { .. } => {
                     (StatusCode::SERVICE_UNAVAILABLE, "repository_unavailable")
+                }
+                hallmark::Error::RepositoryFull { .. } => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "repository_full")
                 }
                 _ => (StatusCode::INTERNAL_SERVER_ERROR, "io_error"),
             },
@@ -110,6 +125,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        let mut response = (self.status, Json(self.body())).into_response();
+        for (name, value) in self.headers {
+            response.headers_mut().insert(name, value);
+        }
+        response
     }
 }

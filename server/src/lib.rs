@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod access;
 mod app;
 mod config;
 mod cors;
@@ -107,6 +108,17 @@ impl Service {
             max_body_bytes: config.max_body_bytes,
             metrics: Metrics::new()?,
             next_id: Arc::new(AtomicU64::new(1)),
+            tokens: match &config.tokens {
+                Some(path) => Some(Arc::new(access::TokenStore::open(path)?)),
+                None => None,
+            },
+            publish_limiter: std::num::NonZeroU32::new(config.publish_limit)
+                .filter(|_| config.tokens.is_none())
+                .map(|n| Arc::new(access::PublishLimiter::new(n))),
+            limits: hallmark::repository::Limits {
+                max_manifests_per_signer: config.max_manifests_per_signer,
+                reserve_disk_bytes: config.reserve_disk_mib.saturating_mul(1024 * 1024),
+            },
             repository: match &config.repository {
                 Some(url) => Some(
                     hallmark::repository::Repository::open(url)
@@ -161,7 +173,11 @@ impl Service {
             tracing::info!("shutting down: no new connections; finishing requests in flight");
             let _ = stopping_tx.send(());
         };
-        let server = axum::serve(listener, self.router()).with_graceful_shutdown(signal);
+        // The client's address reaches the handlers: open mode limits publishing per address.
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let server = axum::serve(listener, app).with_graceful_shutdown(signal);
         let deadline = async move {
             if stopping_rx.await.is_ok() {
                 tokio::time::sleep(grace).await;

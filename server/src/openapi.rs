@@ -26,9 +26,32 @@ use utoipa::OpenApi;
         crate::routes::repository::supported_algorithms,
         crate::routes::repository::publish,
         openapi_json
-    )
+    ),
+    modifiers(&BearerTokens)
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme: the tokens `hallmark token add` makes, which
+/// publishing requires when the service runs with `--tokens`.
+struct BearerTokens;
+
+impl utoipa::Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A token with the publish scope (hallmark token add), when the service runs with --tokens",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document as JSON, built once.
 pub(crate) fn document_json() -> &'static str {

@@ -28,4 +28,10 @@ pub struct AppState {
     pub next_id: Arc<AtomicU64>,
     /// The manifest repository, when the service is one (`--repository`).
     pub repository: Option<hallmark::repository::Repository>,
+    /// Who may publish: the token file, when one is given (`--tokens`).
+    pub(crate) tokens: Option<Arc<crate::access::TokenStore>>,
+    /// Open mode's publishings per client address, unless unlimited.
+    pub(crate) publish_limiter: Option<Arc<crate::access::PublishLimiter>>,
+    /// What one signer may store, and the disk kept free.
+    pub(crate) limits: hallmark::repository::Limits,
 }

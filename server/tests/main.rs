@@ -10,6 +10,7 @@
     reason = "a test binary has no public API; its modules share helpers"
 )]
 
+mod access;
 mod common;
 mod cors;
 mod python_oracles;

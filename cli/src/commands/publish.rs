@@ -1,10 +1,9 @@
 //! `hallmark publish`: send signed manifests to a manifest repository.
 
-use hallmark::recover::http::HttpResolver;
 use serde::Serialize;
 
 use crate::args::PublishArgs;
-use crate::common::publishing::publish_one;
+use crate::common::publishing::{publish_one, repository_client};
 use crate::exit::ExitStatus;
 use crate::failure::Failure;
 use crate::inputs;
@@ -25,7 +24,7 @@ struct JsonLine<'a> {
 
 /// Publish every file named or found; the batch's exit status.
 pub(crate) fn run(args: &PublishArgs) -> Result<ExitStatus, Failure> {
-    let repository = HttpResolver::new(&args.to)?;
+    let repository = repository_client(&args.to, &args.token)?;
     let expanded = inputs::expand(&args.paths, args.recursive, |format| format.can_verify())?;
     let mut out = Output::stdout();
     let mut status = ExitStatus::Ok;

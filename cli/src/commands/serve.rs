@@ -41,6 +41,18 @@ pub(crate) fn settings(args: &ServeArgs) -> Result<Config, Failure> {
             .publish_cors_origins
             .clone_from(&args.publish_cors_origins);
     }
+    if let Some(tokens) = &args.tokens {
+        config.tokens = Some(tokens.clone());
+    }
+    if let Some(n) = args.publish_limit {
+        config.publish_limit = n;
+    }
+    if let Some(n) = args.max_manifests_per_signer {
+        config.max_manifests_per_signer = n;
+    }
+    if let Some(n) = args.reserve_disk_mib {
+        config.reserve_disk_mib = n;
+    }
     config.check().map_err(|e| Failure::usage(e.to_string()))?;
     Ok(config)
 }

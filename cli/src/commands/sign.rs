@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::common::kinds::policy_from;
-use crate::common::publishing::publish_one;
+use crate::common::publishing::{publish_one, repository_client};
 use crate::exit::ExitStatus;
 use hallmark::Overwrite;
 use hallmark::credentials::{CredentialsFolder, SigningCredentials};
 use hallmark::policy::Kind;
-use hallmark::recover::http::HttpResolver;
 use hallmark::sign::SoftBindingOutcome;
 use hallmark::sign::{SignOptions, Signed, SourceType, sidecar_path, sign_file, sign_sidecar};
 
@@ -75,7 +74,11 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
     })?;
     let Plan { tasks, refused } = plan(args, expanded.files)?;
     let credentials = load_credentials(args)?;
-    let repository = args.publish.as_deref().map(HttpResolver::new).transpose()?;
+    let repository = args
+        .publish
+        .as_deref()
+        .map(|url| repository_client(url, &args.token))
+        .transpose()?;
     let overwrite = if args.force {
         Overwrite::Replace
     } else {

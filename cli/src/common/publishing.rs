@@ -9,6 +9,38 @@ use hallmark::recover::http::{HttpResolver, Published};
 use hallmark::verify::BARE_STORE_MEDIA_TYPE;
 use hallmark::{Error, MediaFormat};
 
+use crate::args::TokenArgs;
+use crate::failure::Failure;
+
+/// A client of the repository at `url`, publishing with the token of
+/// `--token-file` (its first line) or `HALLMARK_TOKEN`, if either is given.
+pub(crate) fn repository_client(url: &str, token: &TokenArgs) -> Result<HttpResolver, Failure> {
+    let client = HttpResolver::new(url)?;
+    let token = match &token.token_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::usage(format!("{}: cannot read the token: {e}", path.display()))
+            })?;
+            let first = text.lines().next().unwrap_or("").trim().to_owned();
+            if first.is_empty() {
+                return Err(Failure::usage(format!(
+                    "{}: the file's first line holds no token",
+                    path.display()
+                )));
+            }
+            Some(first)
+        }
+        None => std::env::var("HALLMARK_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty()),
+    };
+    Ok(match token {
+        Some(token) => client.with_token(secrecy::SecretString::from(token)),
+        None => client,
+    })
+}
+
 /// The largest file uploaded (the service's default body limit).
 const MAX_UPLOAD_BYTES: u64 = 256 * 1024 * 1024;
 

@@ -8,11 +8,13 @@
 //! own label, `similarityScore` the share of equal bits of the 256-bit
 //! codes. Without `--repository` these routes answer 404 `no_repository`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::Extension;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use base64::Engine;
@@ -22,7 +24,9 @@ use hallmark::verify::BARE_STORE_MEDIA_TYPE;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::access::Caller;
 use crate::error::{ApiError, ErrorBody};
+use hallmark::tokens::Scope;
 use crate::routes::verify::{Upload as Body, declared_format};
 use crate::state::AppState;
 
@@ -398,14 +402,30 @@ pub(crate) async fn supported_algorithms(
         (status = 413, description = "The body is larger than max-body-bytes", body = ErrorBody),
         (status = 415, description = "No or an unsupported media type", body = ErrorBody),
         (status = 422, description = "Not publishable: no intact credentials, no soft binding, or one that does not match the image", body = ErrorBody),
-    )
+        (status = 401, description = "The service requires a token (--tokens) and none, or an unknown one, was sent", body = ErrorBody),
+        (status = 403, description = "The token lacks the publish scope, or the signer has stored as many manifests as one may (signer_quota)", body = ErrorBody),
+        (status = 429, description = "Open mode: too many publishings from this address; Retry-After says when to try again", body = ErrorBody),
+        (status = 503, description = "The repository's disk is nearly full (repository_full), or its database does not answer", body = ErrorBody),
+    ),
+    security((), ("bearer" = []))
 )]
 pub(crate) async fn publish(
     State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let repository = repository(&state)?.clone();
+    let address = client.map(|Extension(ConnectInfo(address))| address.ip());
+    let caller = match &state.tokens {
+        Some(tokens) => Caller::Token(tokens.authorize(&headers, Scope::Publish)?),
+        None => {
+            if let (Some(limiter), Some(address)) = (&state.publish_limiter, address) {
+                limiter.admit(address)?;
+            }
+            Caller::Address(address.map_or_else(|| "unknown".to_owned(), |a| a.to_string()))
+        }
+    };
     if body.is_empty() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -435,6 +455,10 @@ pub(crate) async fn publish(
         hallmark::repository::entry_for(verifier, "upload", upload)
     })
     .await?;
+    repository
+        .check_room(&entry, &state.limits)
+        .await
+        .map_err(|e| ApiError::from_library(&e.into()))?;
     let published = repository
         .publish(&entry)
         .await
@@ -453,7 +477,17 @@ pub(crate) async fn publish(
     } else {
         StatusCode::OK
     };
-    tracing::info!(manifest = %answer.manifest_id, created = published.created, "published");
+    // The audit line: who published what, signed by whom. Written once the
+    // manifest is committed.
+    tracing::info!(
+        target: "hallmark::audit",
+        caller = %caller,
+        manifest = %answer.manifest_id,
+        signer = entry.signer.as_deref().unwrap_or("-"),
+        certificate = entry.signer_certificate.as_deref().unwrap_or("-"),
+        created = published.created,
+        "published"
+    );
     Ok((status, Json(answer)).into_response())
 }
 

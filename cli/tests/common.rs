@@ -84,6 +84,8 @@ pub struct Serving {
     child: std::process::Child,
     /// The service's base URL, from its "listening on" line.
     pub base: String,
+    /// Every line it logged so far.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Serving {
@@ -110,13 +112,26 @@ impl Serving {
             }
         };
         // Keep draining its log so that it never blocks on a full pipe.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(vec![line.clone()]));
+        let kept = std::sync::Arc::clone(&log);
         std::thread::spawn(move || {
-            let mut sink = String::new();
-            while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
-                sink.clear();
+            let mut next = String::new();
+            while stderr.read_line(&mut next).unwrap_or(0) > 0 {
+                kept.lock().unwrap().push(std::mem::take(&mut next));
             }
         });
-        Serving { child, base }
+        Serving { child, base, log }
+    }
+
+    /// The lines it logged so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub fn kill_hard(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -125,4 +140,31 @@ impl Drop for Serving {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The URL of a new, empty schema in the database at `base`, so that this
+/// run's manifests are the only ones the repository holds.
+pub fn fresh_schema(base: &str) -> String {
+    let schema = format!(
+        "e2e_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let pool = sqlx::PgPool::connect(base).await.unwrap();
+        sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let separator = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{separator}options=-c%20search_path%3D{schema}")
 }

@@ -13,6 +13,7 @@
     reason = "a test binary has no public API; its modules share helpers"
 )]
 
+mod access;
 mod batch;
 mod cli;
 mod commands;

@@ -260,33 +260,6 @@ fn a_stripped_copy_says_no_again_through_a_sqlite_repository() {
     stripped_copies_find_their_manifests(&url);
 }
 
-/// The URL of a new, empty schema in the database at `base`, so that this
-/// run's manifests are the only ones the repository holds.
-fn fresh_schema(base: &str) -> String {
-    let schema = format!(
-        "e2e_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let pool = sqlx::PgPool::connect(base).await.unwrap();
-        sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-    });
-    let separator = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{separator}options=-c%20search_path%3D{schema}")
-}
-
 #[test]
 fn a_stripped_copy_says_no_again_through_a_postgresql_repository() {
     let url = std::env::var("HALLMARK_TEST_POSTGRES_URL").unwrap_or_else(|_| {

@@ -185,7 +185,14 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
     for kind in Kind::ALL {
         let use_ = report.policy.get(kind);
         let words = use_.describe();
-        let shown = match (report.may_use(kind), use_) {
+        // Coloured by what the file's own manifest says; the chain block
+        // below says where its ingredients restrict it.
+        let own = if report.chain.is_some() && report.state.is_intact() {
+            answer_of(use_)
+        } else {
+            report.may_use(kind)
+        };
+        let shown = match (own, use_) {
             (Answer::NotAllowed, _) => style.paint(RED, &words),
             (Answer::Allowed, _) => style.paint(GREEN, &words),
             (_, Use::Constrained(_)) => style.paint(YELLOW, &sanitize(&words)),
@@ -200,9 +207,92 @@ pub(crate) fn report(file: &str, report: &Report, style: Style) -> String {
 /// What the file's credentials do not say themselves: a recovered manifest,
 /// unsigned metadata, and the restrictions they make.
 fn outside_credentials(out: &mut String, report: &Report, style: Style) {
+    chain_block(out, report, style);
     recovered_block(out, report, style);
     unsigned_block(out, report, style);
     restricted_answers(out, report, style);
+}
+
+/// What the file's ingredients (the work it was made from, in its own
+/// manifest store) make of each kind of use, where they restrict it, and
+/// any attempt of a manifest to allow more than its ingredients.
+fn chain_block(out: &mut String, report: &Report, style: Style) {
+    let Some(chain) = &report.chain else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "  Made from: {}",
+        chain
+            .links
+            .iter()
+            .filter(|l| l.depth == 1)
+            .map(|l| format!(
+                "{} ({}{}{})",
+                sanitize(&l.manifest),
+                sanitize(&l.relationship),
+                l.signer
+                    .as_deref()
+                    .map(|s| format!(", signed by {}", sanitize(s)))
+                    .unwrap_or_default(),
+                if l.intact { "" } else { ", broken: only its restrictions count" }
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    // One line per manifest that says more than an ingredient, with the kinds.
+    let mut attempts: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for widening in &chain.widening {
+        match attempts
+            .iter_mut()
+            .find(|(m, i, _)| *m == widening.manifest && *i == widening.ingredient)
+        {
+            Some((_, _, kinds)) => kinds.push(&widening.kind),
+            None => attempts.push((&widening.manifest, &widening.ingredient, vec![&widening.kind])),
+        }
+    }
+    for (manifest, ingredient, kinds) in attempts {
+        let _ = writeln!(
+            out,
+            "  {}",
+            style.paint(
+                YELLOW,
+                &format!(
+                    "Manifest {} allows more than its ingredient {} ({}): the ingredient's answers apply",
+                    sanitize(manifest),
+                    sanitize(ingredient),
+                    kinds.join(", ")
+                )
+            )
+        );
+    }
+    if !chain.sources.is_empty() {
+        let _ = writeln!(out, "  Through its ingredients, which it cannot allow more than:");
+        for kind in Kind::ALL {
+            let Some(source) = chain.sources.get(kind.as_str()) else {
+                continue;
+            };
+            let use_ = chain.effective.get(kind);
+            let words = format!("{} (from {})", use_.describe(), sanitize(source));
+            let shown = match answer_of(use_) {
+                Answer::NotAllowed => style.paint(RED, &words),
+                Answer::Allowed => style.paint(GREEN, &words),
+                Answer::Constrained => style.paint(YELLOW, &sanitize(&words)),
+                _ => words,
+            };
+            let _ = writeln!(out, "    {}: {shown}", kind.describe());
+        }
+    }
+}
+
+/// The answer a use states, as the file's own credentials would give it.
+fn answer_of(use_: &Use) -> Answer {
+    match use_ {
+        Use::Allowed => Answer::Allowed,
+        Use::NotAllowed => Answer::NotAllowed,
+        Use::Constrained(_) => Answer::Constrained,
+        Use::Unspecified => Answer::Unspecified,
+    }
 }
 
 /// The manifest a repository recovered for the file, if any: where from, how
@@ -303,7 +393,9 @@ fn restricted_answers(out: &mut String, report: &Report, style: Style) {
                 "{} (said to be allowed, which only the file's own credentials can say)",
                 Answer::Unspecified.describe()
             ),
-            Basis::Credentials | Basis::Nothing => answer.describe().to_owned(),
+            Basis::Credentials | Basis::Ingredient | Basis::Nothing => {
+                answer.describe().to_owned()
+            }
         };
         let shown = match answer {
             Answer::NotAllowed => style.paint(RED, &words),

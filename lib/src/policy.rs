@@ -127,7 +127,7 @@ pub enum Use {
 impl Use {
     /// How restrictive a use is, for combining conflicting statements:
     /// the more restrictive statement wins.
-    fn restrictiveness(&self) -> u8 {
+    pub(crate) fn restrictiveness(&self) -> u8 {
         match self {
             Use::Unspecified => 0,
             Use::Allowed => 1,

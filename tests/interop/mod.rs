@@ -3,6 +3,7 @@
 //! among them), and ExifTool reading and writing the IPTC mirror.
 
 mod c2pa_python;
+mod chains;
 mod c2pa_ts;
 pub(crate) mod common;
 mod datadiligence;

@@ -6,8 +6,9 @@ import type {
 } from "./hallmark_wasm_core.js";
 
 export type {
-  Action, Answer, Basis, Decision, ErrorKind, Fingerprint, FingerprintOptions, HallmarkError, Identity, IdentityCode,
-  Ingredient, InitInput, InitOutput, Kind, Policy, PolicyEntry, Recovered, RecoverFileOptions, RecoverOptions, Report,
+  Action, Answer, Basis, ChainLink, Decision, ErrorKind, Fingerprint, FingerprintOptions, HallmarkError, Identity,
+  IdentityCode, Ingredient, InitInput, InitOutput, Kind, Policy, PolicyChain, PolicyEntry, Recovered, RecoverFileOptions,
+  RecoverOptions, Report, Widening,
   Signer, SoftBinding, State, Status, SyncInitInput, VerifiedIdentity, VerifyOptions, Words,
 } from "./hallmark_wasm_core.js";
 

@@ -144,6 +144,42 @@ export interface Report {
   recovered?: Recovered;
   /** Unsigned training-and-mining statements in the file's XMP (IPTC, TDMRep); absent when none. They can only restrict. */
   unsigned?: UnsignedStatement;
+  /** The policy through the active manifest's ingredients (parentOf, componentOf) whose manifests are in the store; absent when none binds the file. `decide` answers from its `effective` policy. */
+  chain?: PolicyChain;
+}
+
+/** The policy through a file's ingredients: a file cannot allow more than the work it was made from. */
+export interface PolicyChain {
+  /** The active manifest's policy, restricted through its ingredients. */
+  effective: Policy;
+  /** Per kind of use whose answer is not the active manifest's own: the manifest it comes from. */
+  sources?: Partial<Record<Kind, string>>;
+  /** Every ingredient manifest reached. */
+  links: ChainLink[];
+  /** Manifests that try to allow more than their ingredients. */
+  widening?: Widening[];
+}
+
+/** An ingredient manifest of a policy chain. */
+export interface ChainLink {
+  manifest: string;
+  /** The manifest that names it as an ingredient. */
+  ingredient_of: string;
+  relationship: string;
+  depth: number;
+  /** Whether the chain down to it holds: only then do its allowances count. */
+  intact: boolean;
+  signer?: string;
+  policy?: Policy;
+}
+
+/** A manifest that allows more than an ingredient of it. */
+export interface Widening {
+  kind: Kind;
+  manifest: string;
+  says: PolicyEntry;
+  ingredient: string;
+  ingredient_says: PolicyEntry;
 }
 
 /** What a file's XMP says about training and mining, outside its signed credentials. */
@@ -235,6 +271,7 @@ export type Basis =
   | "recovered_allowance_ignored"
   | "unsigned"
   | "unsigned_allowance_ignored"
+  | "ingredient"
   | "nothing";
 
 /** `decide`'s answer: `mayUse`'s, with what it rests on and, when that needs saying, why. */

@@ -97,6 +97,14 @@ pub(crate) fn run(args: &PolicyArgs, _color: ColorChoice) -> Result<u8, Failure>
             (_, None, _) if matches!(basis, Basis::Unsigned | Basis::UnsignedAllowanceIgnored) => {
                 format!(" ({})", basis.explain().unwrap_or_default())
             }
+            (_, None, _) if basis == Basis::Ingredient => format!(
+                " (manifest {}{}; {})",
+                sanitize(decided.ingredient_manifest.as_deref().unwrap_or("?")),
+                signer
+                    .map(|name| format!(", signed by {}", sanitize(name)))
+                    .unwrap_or_default(),
+                basis.explain().unwrap_or_default()
+            ),
             (Some(name), None, Some(State::Trusted)) => {
                 format!(" (signed by {}, under your trust list)", sanitize(name))
             }

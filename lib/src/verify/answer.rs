@@ -35,6 +35,10 @@ pub struct PolicyAnswer {
     /// The recovered manifest the answer rests on, if it rests on one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovered_manifest: Option<String>,
+    /// The ingredient's manifest (in the file's own store) the answer rests
+    /// on, if it rests on one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingredient_manifest: Option<String>,
     /// Why the file could not be verified, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -53,14 +57,24 @@ impl PolicyAnswer {
         let recovered = report
             .and_then(|r| r.recovered.as_ref())
             .filter(|_| matches!(basis, Basis::Recovered | Basis::RecoveredAllowanceIgnored));
+        // The ingredient manifest an answer of `Basis::Ingredient` comes from.
+        let ingredient = report
+            .filter(|_| basis == Basis::Ingredient)
+            .and_then(|r| r.chain.as_ref())
+            .and_then(|chain| {
+                let manifest = chain.sources.get(kind.as_str())?;
+                chain.links.iter().find(|l| &l.manifest == manifest)
+            });
         let signer = match basis {
-            Basis::Credentials | Basis::Nothing => report.and_then(|r| r.signer.as_ref()),
-            Basis::Recovered | Basis::RecoveredAllowanceIgnored => {
-                recovered.and_then(|r| r.signer.as_ref())
-            }
+            Basis::Credentials | Basis::Nothing => report
+                .and_then(|r| r.signer.as_ref())
+                .and_then(|s| s.common_name.clone().or_else(|| s.organization.clone())),
+            Basis::Recovered | Basis::RecoveredAllowanceIgnored => recovered
+                .and_then(|r| r.signer.as_ref())
+                .and_then(|s| s.common_name.clone().or_else(|| s.organization.clone())),
+            Basis::Ingredient => ingredient.and_then(|l| l.signer.clone()),
             Basis::Unsigned | Basis::UnsignedAllowanceIgnored => None,
-        }
-        .and_then(|s| s.common_name.clone().or_else(|| s.organization.clone()));
+        };
         PolicyAnswer {
             file: file.map(str::to_owned),
             kind: kind.as_str(),
@@ -71,6 +85,7 @@ impl PolicyAnswer {
             basis,
             reason: basis.explain(),
             recovered_manifest: recovered.map(|r| r.manifest_id.clone()),
+            ingredient_manifest: ingredient.map(|l| l.manifest.clone()),
             error: outcome.err().map(str::to_owned),
         }
     }

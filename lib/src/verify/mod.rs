@@ -512,11 +512,17 @@ pub(crate) fn attach_unsigned<R: Read + Seek>(report: &mut Report, name: &str, s
         return;
     };
     report.unsigned = unsigned::read(name, format, stream);
+    // The policy that applies: through the ingredients when they bind the file.
+    let signed = report
+        .chain
+        .as_ref()
+        .map_or(&report.policy, |chain| &chain.effective);
+    let stated = report.policy_label.is_some() || report.chain.is_some();
     if let Some(statement) = report.unsigned.as_mut()
         && report.state.is_intact()
-        && report.policy_label.is_some()
+        && stated
     {
-        statement.compare_with(&report.policy);
+        statement.compare_with(signed);
     }
 }
 
@@ -634,7 +640,83 @@ fn report_from_reader(reader: &Reader, format: MediaFormat) -> Report {
             active_manifest: i.active_manifest().map(str::to_owned),
         })
         .collect();
+    if let Some(active) = report.active_manifest.clone() {
+        let store = ReaderChain {
+            reader,
+            statuses: &report.statuses,
+        };
+        report.chain = crate::chain::walk(&store, &active, &report.policy);
+    }
     report
+}
+
+/// Whether a status code only says whom the signer chains to (`…untrusted`):
+/// not a failure of the manifest itself.
+fn is_trust_code(code: &str) -> bool {
+    code.ends_with(".untrusted")
+}
+
+/// The manifest store as the ingredient walk ([`crate::chain`]) sees it.
+struct ReaderChain<'a> {
+    reader: &'a Reader,
+    /// The file's statuses: failures found now in an ingredient's manifest
+    /// carry that ingredient's assertion URI.
+    statuses: &'a [Status],
+}
+
+impl crate::chain::Store for ReaderChain<'_> {
+    fn policy(&self, label: &str) -> Option<TrainingPolicy> {
+        training_policy(self.reader.get_manifest(label)?).map(|(policy, _)| policy)
+    }
+
+    fn signer(&self, label: &str) -> Option<String> {
+        let info = self.reader.get_manifest(label)?.signature_info()?;
+        let signer = signer_info::from_chain_pem(info.cert_chain(), None);
+        signer.common_name.or(signer.organization)
+    }
+
+    fn ingredients(&self, label: &str) -> Vec<(String, String, bool)> {
+        let Some(manifest) = self.reader.get_manifest(label) else {
+            return Vec::new();
+        };
+        manifest
+            .ingredients()
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i.relationship(),
+                    c2pa::Relationship::ParentOf | c2pa::Relationship::ComponentOf
+                )
+            })
+            .filter_map(|i| {
+                let ingredient = i.active_manifest()?;
+                self.reader.get_manifest(ingredient)?;
+                // An untrusted signer is not a broken chain: trust is the
+                // reader's to decide, not the recorder's.
+                let recorded_failures = i
+                    .validation_results()
+                    .and_then(|r| r.active_manifest())
+                    .is_some_and(|codes| codes.failure().iter().any(|s| !is_trust_code(s.code())))
+                    || i.validation_status().is_some_and(|list| {
+                        list.iter().any(|s| !s.passed() && !is_trust_code(s.code()))
+                    });
+                let assertion = i.label().unwrap_or_default();
+                let failing_now = !assertion.is_empty()
+                    && self.statuses.iter().any(|s| {
+                        s.kind == StatusKind::Failure
+                            && !is_trust_code(&s.code)
+                            && s.ingredient.as_deref().is_some_and(|uri| {
+                                uri.contains(label) && uri.ends_with(assertion)
+                            })
+                    });
+                Some((
+                    ingredient.to_owned(),
+                    relationship_name(i.relationship()),
+                    !recorded_failures && !failing_now,
+                ))
+            })
+            .collect()
+    }
 }
 
 /// Whether an assertion label is `base`, or `base` with an instance suffix (`base__2`).

@@ -89,6 +89,10 @@ pub enum Basis {
     /// An unsigned statement allows the use, but an unsigned statement can
     /// only restrict, so the answer is `unspecified`.
     UnsignedAllowanceIgnored,
+    /// An ingredient's manifest in the file's own store (its parent, a
+    /// component, or theirs): the file's manifest cannot allow more than
+    /// the work it was made from ([`crate::chain`]).
+    Ingredient,
     /// Nothing that can be relied on says anything.
     Nothing,
 }
@@ -98,6 +102,10 @@ impl Basis {
     pub fn explain(self) -> Option<&'static str> {
         match self {
             Basis::Credentials | Basis::Nothing => None,
+            Basis::Ingredient => Some(
+                "from the credentials of the work this file was made from (an ingredient in its \
+                 own manifest store): a file cannot allow more than its ingredients",
+            ),
             Basis::Recovered => {
                 Some("from a manifest a repository recovered for this copy by its fingerprint")
             }

@@ -204,6 +204,14 @@ pub struct Report {
     /// the file says nothing there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsigned: Option<UnsignedStatement>,
+    /// The policy through the active manifest's ingredients (`parentOf`,
+    /// `componentOf`) whose manifests are in the store: the effective
+    /// policy [`Report::decide`] answers from, where each answer comes
+    /// from, and any manifest that tries to allow more than its
+    /// ingredients ([`crate::chain`]). Absent when no ingredient manifest
+    /// binds the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<crate::chain::PolicyChain>,
 }
 
 /// A report with the file it is about: one line of `hallmark verify --json`,
@@ -240,6 +248,7 @@ impl Report {
             soft_bindings: Vec::new(),
             recovered: None,
             unsigned: None,
+            chain: None,
         }
     }
 
@@ -265,8 +274,25 @@ impl Report {
     /// [`Basis::UnsignedAllowanceIgnored`]).
     pub fn decide(&self, kind: Kind) -> (Answer, Basis) {
         if self.state.is_intact() {
-            return (answer_for(self.policy.get(kind)), Basis::Credentials);
+            return match &self.chain {
+                Some(chain) => {
+                    let basis = if chain.sources.contains_key(kind.as_str()) {
+                        Basis::Ingredient
+                    } else {
+                        Basis::Credentials
+                    };
+                    (answer_for(chain.effective.get(kind)), basis)
+                }
+                None => (answer_for(self.policy.get(kind)), Basis::Credentials),
+            };
         }
+        // Broken credentials: a restriction an ingredient's manifest states
+        // still counts, as a recovered or unsigned one does.
+        let ingredient = self
+            .chain
+            .as_ref()
+            .map(|chain| restrict_only(chain.effective.get(kind), Basis::Ingredient))
+            .filter(|(answer, _)| matches!(answer, Answer::NotAllowed | Answer::Constrained));
         let recovered = self
             .recovered
             .as_ref()
@@ -276,8 +302,8 @@ impl Report {
             .unsigned
             .as_ref()
             .map(|u| restrict_only(u.policy.get(kind), Basis::Unsigned));
-        // The more restrictive of the two wins.
-        [recovered, unsigned]
+        // The most restrictive wins.
+        [ingredient, recovered, unsigned]
             .into_iter()
             .flatten()
             .max_by_key(|(answer, _)| restriction_rank(*answer))
@@ -287,6 +313,12 @@ impl Report {
     /// The policy a [`Report::decide`] answer of `basis` rests on: the
     /// file's own, or the recovered manifest's.
     pub fn policy_for(&self, basis: Basis) -> &TrainingPolicy {
+        if let (Basis::Ingredient, Some(chain)) = (basis, &self.chain) {
+            return &chain.effective;
+        }
+        if let (Basis::Credentials, Some(chain)) = (basis, &self.chain) {
+            return &chain.effective;
+        }
         match (basis, &self.recovered, &self.unsigned) {
             (Basis::Recovered | Basis::RecoveredAllowanceIgnored, Some(recovered), _) => {
                 &recovered.policy

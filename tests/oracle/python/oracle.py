@@ -397,6 +397,14 @@ def cmd_read(args):
         ],
     }
     if args.detail:
+        # What each ingredient carries: its manifest, and the validation the
+        # signer of this manifest recorded for it.
+        for entry, ingredient in zip(read["ingredients"], manifest.get("ingredients", [])):
+            recorded = ((ingredient.get("validation_results") or {}).get("activeManifest") or {})
+            entry["active_manifest"] = ingredient.get("active_manifest")
+            entry["recorded_failures"] = [s.get("code") for s in recorded.get("failure", [])]
+            entry["recorded_success"] = [s.get("code") for s in recorded.get("success", [])]
+    if args.detail:
         read.update(detail(store, manifest))
     return read
 

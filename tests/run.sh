@@ -8,6 +8,7 @@
 #   - ExifTool, pinned (npm exiftool-vendored.pl), and perl -> tests/oracle/exiftool/node_modules
 #   - the crawlers img2dataset and datadiligence         -> target/oracles/crawler (a venv)
 #   - Debian's nginx-light, started by the crawler suite on 127.0.0.1 and stopped by its PID
+#   - Debian's libvips-tools (`vips thumbnail`: the renditions of the derive suite)
 #   - the Python package's venv (maturin, pytest, mypy, webdataset, Ray) -> target/python/venv
 #     (python/test.sh; its Ray test starts a local 2-CPU cluster and shuts it down)
 #   - Debian's Chromium and Firefox ESR, and the browser test drivers (Playwright; puppeteer-core
@@ -84,7 +85,8 @@ mirror_tools() {
 
 browser_tools() {
     # strace and curl: the identity suite watches verification for network connections.
-    apt_install chromium firefox-esr strace curl
+    # libvips-tools: the derive suite makes renditions with `vips thumbnail`, as platforms do.
+    apt_install chromium firefox-esr strace curl libvips-tools
     npm_ci "$ROOT/wasm/tests"
 }
 

@@ -77,6 +77,25 @@ not be read, was damaged, or could not be written; 64 usage error (flags,
 credentials, passphrase, an output that exists without --force).")]
     Sign(SignArgs),
 
+    /// Sign a platform's renditions of an original (resized, re-encoded) with
+    /// the original as their parent, so they keep the creator's policy.
+    #[command(after_help = "\
+Each rendition is signed with your (the platform's) credentials, the original as
+its parentOf ingredient (its manifest store carried), the actions c2pa.opened and
+c2pa.transcoded (--action for another), the original's effective policy copied
+(--restrict KIND tightens it; nothing can loosen it), the IPTC mirror and a fresh
+soft binding. Refused, with nothing written: an original without credentials or
+with credentials that do not hold up (an untrusted signer is fine), a rendition
+hallmark does not sign, bytes that are not the format their name claims.
+
+Examples:
+  hallmark derive thumb-512.webp --from original.jpg -o thumb-512-signed.webp
+  hallmark derive renditions/*.jpg --from original.jpg -o signed/ --restrict data_mining
+
+Exit status: 0 every rendition signed; 3 the original is refused or a rendition
+could not be read or written (the others are still signed); 64 usage error.")]
+    Derive(DeriveArgs),
+
     /// Verify the Content Credentials of files.
     #[command(after_help = "\
 Examples:
@@ -607,6 +626,14 @@ pub(crate) struct ServeArgs {
     /// leave less is refused with 503 [default: 512].
     #[arg(long, value_name = "MIB")]
     pub reserve_disk_mib: Option<u64>,
+    /// Offer POST /v1/derive, signing renditions with the credentials in DIR
+    /// (their passphrase from --derive-passphrase-file or HALLMARK_PASSPHRASE),
+    /// to holders of a token with the derive scope (needs --tokens).
+    #[arg(long, value_name = "DIR")]
+    pub derive_credentials: Option<PathBuf>,
+    /// The first line of FILE is the passphrase of --derive-credentials.
+    #[arg(long, value_name = "FILE")]
+    pub derive_passphrase_file: Option<PathBuf>,
     /// Read settings from this TOML file (flags override it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -682,5 +709,50 @@ pub(crate) enum RepositoryAction {
         /// The manifest's id (urn:c2pa:…).
         manifest_id: String,
     },
+}
+
+/// `hallmark derive`.
+#[derive(Debug, Args)]
+pub(crate) struct DeriveArgs {
+    /// The renditions your pipeline made of the original.
+    #[arg(required = true, value_name = "RENDITION")]
+    pub renditions: Vec<PathBuf>,
+    /// The original, with its Content Credentials.
+    #[arg(long, value_name = "ORIGINAL")]
+    pub from: PathBuf,
+    /// Where the signed rendition goes: a file for one rendition, otherwise a folder.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+    /// Your credentials folder [default: the one `hallmark keygen` made].
+    #[arg(long, value_name = "DIR", env = "HALLMARK_CREDENTIALS")]
+    pub credentials: Option<PathBuf>,
+    /// The action after c2pa.opened, e.g. c2pa.resized [default: c2pa.transcoded].
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
+    /// Make a kind of use not allowed in the renditions, whatever the
+    /// original allows (repeatable; ai_training, …, or all).
+    #[arg(long, value_name = "KIND")]
+    pub restrict: Vec<String>,
+    /// The renditions' title [default: each one's file name].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Do not mirror the policy into the renditions' IPTC metadata.
+    #[arg(long)]
+    pub no_iptc: bool,
+    /// Do not record the renditions' fingerprints.
+    #[arg(long)]
+    pub no_soft_binding: bool,
+    /// Replace existing outputs.
+    #[arg(long)]
+    pub force: bool,
+    /// After signing, publish each rendition's manifest to this repository.
+    #[arg(long, value_name = "URL", conflicts_with = "no_soft_binding")]
+    pub publish: Option<String>,
+    #[command(flatten)]
+    pub token: TokenArgs,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }
 

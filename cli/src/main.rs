@@ -67,6 +67,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         Command::Demo => done(commands::demo::run(cli.color)),
         Command::Keygen(args) => done(commands::keygen::run(args)),
         Command::Sign(args) => commands::sign::run(args).map(ExitStatus::code),
+        Command::Derive(args) => commands::derive::run(args).map(ExitStatus::code),
         Command::Verify(args) => commands::verify::run(args, cli.color).map(ExitStatus::code),
         Command::Policy(args) => commands::policy::run(args, cli.color),
         Command::Inspect(args) => commands::inspect::run(args),

@@ -390,6 +390,7 @@ fn help_texts() {
     for command in [
         &["--help"][..],
         &["sign", "--help"],
+        &["derive", "--help"],
         &["verify", "--help"],
         &["policy", "--help"],
         &["keygen", "--help"],

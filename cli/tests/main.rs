@@ -18,6 +18,7 @@ mod batch;
 mod cli;
 mod commands;
 mod common;
+mod derive;
 mod guide;
 mod recover;
 mod safety;

@@ -208,6 +208,15 @@ pub enum Error {
     #[error("{0}")]
     InvalidOption(String),
 
+    /// An original a rendition cannot be derived from.
+    #[error("{file}: cannot derive from it: {reason}")]
+    NotDerivable {
+        /// The original.
+        file: String,
+        /// Why, in words.
+        reason: String,
+    },
+
     /// A signer has stored as many manifests in a repository as it may.
     #[error("{signer} has published {limit} manifests, as many as one signer may store here")]
     SignerQuota {
@@ -387,6 +396,7 @@ impl Error {
             | Error::UnreadableCredentials { .. }
             | Error::TooLarge { .. }
             | Error::BadShard { .. }
+            | Error::NotDerivable { .. }
             | Error::NotPublishable { .. } => ErrorKind::BadInput,
             Error::CannotSignFormat { .. }
             | Error::OutputExists { .. }

@@ -36,6 +36,7 @@ pub(crate) fn router(state: AppState, origins: &CorsOrigins) -> Router {
             cors.apply(post(matches_by_content)),
         )
         .route("/v1/manifests", publishing.apply(post(publish)))
+        .route("/v1/derive", post(crate::routes::derive::derive))
         .route("/v1/manifests/{manifest_id}", cors.apply(get(manifest)))
         .route(
             "/v1/services/supportedAlgorithms",

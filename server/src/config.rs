@@ -50,6 +50,13 @@ pub struct Config {
     /// MiB the repository's database keeps free on its disk (SQLite):
     /// publishing that would leave less is refused with 503.
     pub reserve_disk_mib: u64,
+    /// A credentials folder (`hallmark keygen`): `POST /v1/derive` signs
+    /// renditions with it, for tokens with the `derive` scope (`tokens` is
+    /// then required). Its passphrase comes from `derive_passphrase_file`
+    /// (the file's first line), else `HALLMARK_PASSPHRASE`.
+    pub derive_credentials: Option<PathBuf>,
+    /// A file whose first line is the passphrase of `derive_credentials`.
+    pub derive_passphrase_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -68,6 +75,8 @@ impl Default for Config {
             publish_limit: 60,
             max_manifests_per_signer: 10_000,
             reserve_disk_mib: 512,
+            derive_credentials: None,
+            derive_passphrase_file: None,
         }
     }
 }
@@ -130,6 +139,13 @@ impl Config {
         if self.max_body_bytes == 0 {
             return Err(ConfigError::Invalid(
                 "max-body-bytes must be at least 1".into(),
+            ));
+        }
+        if self.derive_credentials.is_some() && self.tokens.is_none() {
+            return Err(ConfigError::Invalid(
+                "derive-credentials needs tokens: deriving signs with the service's credentials, \
+                 so only holders of a token with the derive scope may ask"
+                    .into(),
             ));
         }
         if let Some(why) = self

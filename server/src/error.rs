@@ -21,7 +21,7 @@ pub struct ErrorDetail {
     /// `body_too_large`, `unsupported_media_type`, `wrong_format`, `damaged_media`,
     /// `unreadable_credentials`, `not_publishable`, `too_large`, `bad_request`, `bad_query`,
     /// `bad_value`, `conflict`, `no_repository`, `no_such_manifest`, `timeout`, `shutting_down`,
-    /// `not_found`, `unauthorized`, `forbidden`, `too_many_requests`, `signer_quota`,
+    /// `not_found`, `no_derive`, `not_derivable`, `unauthorized`, `forbidden`, `too_many_requests`, `signer_quota`,
     /// `misconfigured`, `repository_unavailable`, `repository_full`, `io_error`, `internal`.
     pub code: String,
     /// Words for people.
@@ -101,6 +101,7 @@ impl ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unreadable_credentials")
             }
             E::NotPublishable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "not_publishable"),
+            E::NotDerivable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "not_derivable"),
             E::TooLarge { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_large"),
             // Damaged media, and any other file the library cannot use.
             _ => (StatusCode::UNPROCESSABLE_ENTITY, "damaged_media"),

@@ -108,6 +108,13 @@ impl Service {
             max_body_bytes: config.max_body_bytes,
             metrics: Metrics::new()?,
             next_id: Arc::new(AtomicU64::new(1)),
+            derive_credentials: match &config.derive_credentials {
+                Some(dir) => Some(Arc::new(load_derive_credentials(
+                    dir,
+                    config.derive_passphrase_file.as_deref(),
+                )?)),
+                None => None,
+            },
             tokens: match &config.tokens {
                 Some(path) => Some(Arc::new(access::TokenStore::open(path)?)),
                 None => None,
@@ -216,3 +223,33 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
 }
+
+/// The credentials folder `dir`, unlocked with the first line of
+/// `passphrase_file`, else `HALLMARK_PASSPHRASE`.
+fn load_derive_credentials(
+    dir: &std::path::Path,
+    passphrase_file: Option<&std::path::Path>,
+) -> hallmark::Result<hallmark::credentials::SigningCredentials> {
+    let passphrase = match passphrase_file {
+        Some(file) => std::fs::read_to_string(file)
+            .map_err(|e| hallmark::Error::Io {
+                file: file.display().to_string(),
+                action: "cannot read",
+                source: e,
+            })?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        None => std::env::var("HALLMARK_PASSPHRASE").map_err(|_| {
+            hallmark::Error::PassphraseUnavailable(format!(
+                "{}: the derive credentials' passphrase comes from derive-passphrase-file or \
+                 HALLMARK_PASSPHRASE, and neither is given",
+                dir.display()
+            ))
+        })?,
+    };
+    hallmark::credentials::CredentialsFolder::at(dir)
+        .load(Some(&secrecy::SecretString::from(passphrase)))
+}
+

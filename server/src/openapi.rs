@@ -25,6 +25,7 @@ use utoipa::OpenApi;
         crate::routes::repository::manifest,
         crate::routes::repository::supported_algorithms,
         crate::routes::repository::publish,
+        crate::routes::derive::derive,
         openapi_json
     ),
     modifiers(&BearerTokens)

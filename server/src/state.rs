@@ -34,4 +34,6 @@ pub struct AppState {
     pub(crate) publish_limiter: Option<Arc<crate::access::PublishLimiter>>,
     /// What one signer may store, and the disk kept free.
     pub(crate) limits: hallmark::repository::Limits,
+    /// The credentials `POST /v1/derive` signs renditions with, when it is on.
+    pub(crate) derive_credentials: Option<crate::routes::derive::DeriveCredentials>,
 }

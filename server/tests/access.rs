@@ -264,3 +264,103 @@ fn forty_copies_from_ten_signers_cannot_crowd_out_the_creator() {
     let all = lookup(&untrusted, &value, 100);
     assert_eq!(all.len(), 11, "one per signer: {all:?}");
 }
+
+/// A multipart body of `parts` (name, file name, content type, bytes).
+fn multipart(parts: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "hallmark-derive-test-boundary";
+    let mut body = Vec::new();
+    for (name, file, mime, bytes) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                 Content-Type: {mime}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn renditions_are_derived_for_derive_tokens_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens.json");
+    let mut file = TokenFile::default();
+    let deriver = file.add("platform", &[Scope::Derive]).unwrap();
+    let publisher = file.add("studio", &[Scope::Publish]).unwrap();
+    file.save(&tokens).unwrap();
+    // The platform's credentials, as keygen writes them.
+    let folder = dir.path().join("platform");
+    hallmark::credentials::CredentialsFolder::at(&folder)
+        .create_with(
+            &Identity::named("Example Platform"),
+            &secrecy::SecretString::from("platform passphrase".to_owned()),
+            Validity::default(),
+        )
+        .unwrap();
+    let passphrase = dir.path().join("passphrase");
+    std::fs::write(&passphrase, "platform passphrase\n").unwrap();
+    let server = Running::start(
+        Config {
+            tokens: Some(tokens),
+            derive_credentials: Some(folder),
+            derive_passphrase_file: Some(passphrase),
+            ..config(&dir, 64 << 20)
+        },
+        None,
+    );
+    let original = signed("sample.jpg");
+    let (content_type, body) = multipart(&[
+        ("original", "original.jpg", "image/jpeg", &original),
+        ("rendition", "thumb.png", "image/png", &media("sample.png")),
+    ]);
+    let send = |token: Option<&str>| {
+        let mut request = agent()
+            .post(&server.url("/v1/derive"))
+            .header("Content-Type", &content_type);
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let mut response = request.send(&body[..]).unwrap();
+        let parent = response
+            .headers()
+            .get("x-hallmark-parent")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let status = response.status().as_u16();
+        let bytes = response.body_mut().read_to_vec().unwrap();
+        (status, bytes, parent)
+    };
+    assert_eq!(send(None).0, 401);
+    assert_eq!(send(Some("hm_wrong")).0, 401);
+    assert_eq!(send(Some(&publisher)).0, 403);
+    let (status, rendition, parent) = send(Some(&deriver));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&rendition));
+    let report = hallmark_test_support::library::trusting()
+        .verify_bytes("derived.png", None, &rendition)
+        .unwrap();
+    assert!(report.state.is_intact(), "{:?}", report.statuses);
+    assert_eq!(report.manifest_count, 2);
+    assert_eq!(report.ingredients[0].relationship, "parentOf");
+    assert_eq!(report.ingredients[0].active_manifest, parent);
+    assert_eq!(
+        report.signer.and_then(|s| s.common_name).as_deref(),
+        Some("Example Platform")
+    );
+    // An original without credentials is refused, in words.
+    let (content_type, body) = multipart(&[
+        ("original", "original.jpg", "image/jpeg", &media("sample.jpg")),
+        ("rendition", "thumb.png", "image/png", &media("sample.png")),
+    ]);
+    let mut response = agent()
+        .post(&server.url("/v1/derive"))
+        .header("Content-Type", &content_type)
+        .header("Authorization", &format!("Bearer {deriver}"))
+        .send(&body[..])
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let text = response.body_mut().read_to_string().unwrap();
+    assert!(text.contains("not_derivable") && text.contains("no Content Credentials"), "{text}");
+}

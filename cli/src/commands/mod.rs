@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod demo;
+pub(crate) mod derive;
 pub(crate) mod headers;
 pub(crate) mod inspect;
 pub(crate) mod keygen;

@@ -53,6 +53,12 @@ pub(crate) fn settings(args: &ServeArgs) -> Result<Config, Failure> {
     if let Some(n) = args.reserve_disk_mib {
         config.reserve_disk_mib = n;
     }
+    if let Some(dir) = &args.derive_credentials {
+        config.derive_credentials = Some(dir.clone());
+    }
+    if let Some(file) = &args.derive_passphrase_file {
+        config.derive_passphrase_file = Some(file.clone());
+    }
     config.check().map_err(|e| Failure::usage(e.to_string()))?;
     Ok(config)
 }

@@ -5,22 +5,21 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::common::credentials::load_signing_credentials;
 use crate::common::kinds::policy_from;
 use crate::common::publishing::{publish_one, repository_client};
 use crate::exit::ExitStatus;
 use hallmark::Overwrite;
-use hallmark::credentials::{CredentialsFolder, SigningCredentials};
+use hallmark::credentials::SigningCredentials;
 use hallmark::policy::Kind;
 use hallmark::sign::SoftBindingOutcome;
 use hallmark::sign::{SignOptions, Signed, SourceType, sidecar_path, sign_file, sign_sidecar};
 
 use crate::args::SignArgs;
-use crate::config;
 use crate::failure::Failure;
 use crate::inputs::{self, Input};
 use crate::ordered::{Flow, jobs_or_cores, run_in_order};
 use crate::output::{self, Output};
-use crate::passphrase::{self, Purpose};
 use crate::progress::Progress;
 
 /// Where one signed result goes.
@@ -73,7 +72,7 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
         }
     })?;
     let Plan { tasks, refused } = plan(args, expanded.files)?;
-    let credentials = load_credentials(args)?;
+    let credentials = load_signing_credentials(args.credentials.as_ref(), &args.passphrase)?;
     let repository = args
         .publish
         .as_deref()
@@ -185,20 +184,6 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
         started.elapsed().as_secs_f64()
     );
     Ok(failures.into_iter().max().unwrap_or(ExitStatus::Ok))
-}
-
-fn load_credentials(args: &SignArgs) -> Result<SigningCredentials, Failure> {
-    let dir = config::credentials_dir(args.credentials.as_ref())?;
-    let folder = CredentialsFolder::at(&dir);
-    if !folder.exists() {
-        return Err(Failure::usage(format!(
-            "{}: no credentials here; make them with `hallmark keygen --name \"Your Name\"` or give --credentials DIR",
-            dir.display()
-        )));
-    }
-    let passphrase =
-        passphrase::obtain(args.passphrase.passphrase_file.as_deref(), Purpose::Unlock)?;
-    Ok(folder.load(Some(&passphrase))?)
 }
 
 fn sign_one(

@@ -42,6 +42,21 @@ pub(crate) struct Job<'a> {
     pub(crate) title: Option<String>,
     pub(crate) options: &'a SignOptions,
     pub(crate) placement: Placement,
+    /// The original this work is a rendition of ([`super::derive`]): its
+    /// bytes become the parent ingredient, and the actions say what was done.
+    pub(crate) derived_from: Option<&'a Derivation<'a>>,
+}
+
+/// A rendition's original, as [`Job::add_actions`] records it.
+pub(crate) struct Derivation<'a> {
+    /// The original's name, for errors and as the ingredient's title.
+    pub(crate) name: &'a str,
+    /// The original's format.
+    pub(crate) format: MediaFormat,
+    /// The original's bytes (its manifest store inside).
+    pub(crate) bytes: &'a [u8],
+    /// The action after `c2pa.opened`, e.g. `c2pa.transcoded`.
+    pub(crate) action: &'a str,
 }
 
 impl Job<'_> {
@@ -258,6 +273,9 @@ impl Job<'_> {
     ) -> Result<()> {
         let agent = json!({ "name": GENERATOR_NAME, "version": crate::VERSION });
         let when = OffsetDateTime::now_utc().format(&Rfc3339).ok();
+        if let Some(original) = self.derived_from {
+            return self.add_derivation(builder, original, &agent, when);
+        }
         let action = if kept_parent {
             let title = std::path::Path::new(self.name).file_name().map_or_else(
                 || self.name.to_owned(),
@@ -286,6 +304,68 @@ impl Job<'_> {
         builder
             .add_action(action)
             .map_err(self.engine_error("cannot sign"))?;
+        Ok(())
+    }
+}
+
+impl Job<'_> {
+    /// The original as the parent ingredient (its manifest store carried),
+    /// then `c2pa.opened` pointing at it and the rendition's own action.
+    fn add_derivation(
+        &self,
+        builder: &mut Builder,
+        original: &Derivation<'_>,
+        agent: &serde_json::Value,
+        when: Option<String>,
+    ) -> Result<()> {
+        let title = std::path::Path::new(original.name).file_name().map_or_else(
+            || original.name.to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let parent = json!({ "title": title, "relationship": "parentOf", "label": PARENT_LABEL });
+        let original_error = |e: c2pa::Error| {
+            engine::from_c2pa(original.name, original.format, "cannot read the original's credentials", e)
+        };
+        builder
+            .add_ingredient_from_stream(
+                parent.to_string(),
+                original.format.mime_type(),
+                &mut std::io::Cursor::new(original.bytes),
+            )
+            .map_err(original_error)?;
+        // The engine quietly makes an ingredient without its manifest when it
+        // cannot read one from the bytes as that media type: no chain then.
+        let carried = builder
+            .definition
+            .ingredients
+            .last()
+            .is_some_and(|i| i.active_manifest().is_some() && i.manifest_data_ref().is_some());
+        if !carried {
+            return Err(Error::InvalidOption(format!(
+                "{}: its credentials could not be carried into the rendition as its parent \
+                 (is it really {} {}?)",
+                original.name,
+                crate::error::article(original.format.name()),
+                original.format.name()
+            )));
+        }
+        for action in [
+            json!({
+                "action": "c2pa.opened",
+                "when": when,
+                "softwareAgent": agent,
+                "parameters": { "ingredientIds": [PARENT_LABEL] },
+            }),
+            json!({
+                "action": original.action,
+                "when": when,
+                "softwareAgent": agent,
+            }),
+        ] {
+            builder
+                .add_action(action)
+                .map_err(self.engine_error("cannot sign"))?;
+        }
         Ok(())
     }
 }

@@ -12,6 +12,7 @@
 
 mod binding;
 pub mod deferred;
+pub mod derive;
 mod manifest;
 mod mirror;
 mod riff;
@@ -24,6 +25,7 @@ use std::io::{BufReader, Read, Seek, Write};
 use std::path::Path;
 
 pub use binding::SoftBindingOutcome;
+pub use derive::{DeriveOptions, Derived, Original, derive_file, derive_stream};
 pub use mirror::IptcOutcome;
 pub use signer::Signer;
 pub use source_type::{SourceType, UnknownSourceType};
@@ -285,6 +287,7 @@ fn stream_job<'a>(
         }),
         options,
         placement: Placement::Embedded,
+        derived_from: None,
     }
 }
 
@@ -388,6 +391,7 @@ fn file_job<'a>(
             .or_else(|| input.file_name().map(|n| n.to_string_lossy().into_owned())),
         options,
         placement,
+        derived_from: None,
     }
 }
 

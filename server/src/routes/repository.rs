@@ -493,7 +493,7 @@ pub(crate) async fn publish(
 
 /// Run CPU-bound work on the blocking pool, within the verification pool's
 /// limit and the request timeout.
-async fn run_limited<T: Send + 'static>(
+pub(crate) async fn run_limited<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Verifier) -> hallmark::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {

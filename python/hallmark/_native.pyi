@@ -169,6 +169,31 @@ def sign(
     IPTC digital source type term (``digitalCapture``, ``trainedAlgorithmicMedia``…).
     """
 
+def derive(
+    rendition: StrPath,
+    output: StrPath,
+    *,
+    original: StrPath,
+    credentials: Credentials | StrPath,
+    passphrase: str | None = None,
+    trust: Trust | None = None,
+    action: str | None = None,
+    restrict: Iterable[str] | None = None,
+    overwrite: bool = False,
+) -> dict[str, Any]:
+    """Sign a platform's rendition of ``original`` (resized, re-encoded) into
+    ``output``, with the original as its ``parentOf`` ingredient (its
+    manifest store carried), the actions ``c2pa.opened`` and ``action``
+    (``c2pa.transcoded`` by default), the original's effective policy copied
+    (``restrict`` names kinds to make not allowed; nothing loosens it), the
+    IPTC mirror and a fresh soft binding, as ``hallmark derive`` does.
+
+    Raises ``BadInput`` for an original without credentials or with
+    credentials that do not hold up (an untrusted signer is fine: ``trust``
+    only says who is trusted). Returns ``output``, ``format``,
+    ``original_manifest`` and ``policy``.
+    """
+
 @final
 class Verifier:
     """Trust settings built once, to verify any number of files with; safe to

@@ -6,6 +6,7 @@
 //! library, serialised as the CLI serialises them.
 
 mod decide;
+mod derive;
 mod errors;
 mod input;
 mod many;
@@ -36,6 +37,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decide::may_use, m)?)?;
     m.add_function(wrap_pyfunction!(decide::decide, m)?)?;
     m.add_function(wrap_pyfunction!(signing::sign, m)?)?;
+    m.add_function(wrap_pyfunction!(derive::derive, m)?)?;
     m.add_function(wrap_pyfunction!(shards::scan_shard, m)?)?;
     m.add_function(wrap_pyfunction!(shards::decide_file, m)?)?;
     Ok(())

@@ -53,7 +53,7 @@ fn load(py: Python<'_>, folder: PathBuf, passphrase: SecretString) -> PyResult<S
 }
 
 /// The credentials `credentials=` names: a loaded [`Credentials`] or a folder.
-fn credentials_from(
+pub(crate) fn credentials_from(
     py: Python<'_>,
     credentials: &Bound<'_, PyAny>,
     passphrase: Option<&str>,

@@ -50,3 +50,32 @@ def test_sign_a_sidecar(credentials: Path, tmp_path: Path) -> None:
     assert report == cli_lines([media])[0]
     assert report["state"] == "valid"
     assert report["sidecar"] == str(sidecar)
+
+
+def test_derive_keeps_the_originals_policy(credentials: Path, tmp_path: Path) -> None:
+    original = tmp_path / "original.jpg"
+    hallmark.sign(MEDIA / "sample.jpg", original, credentials=credentials, passphrase=PASSPHRASE,
+                  allow="data_mining")
+    rendition = tmp_path / "rendition.png"
+    derived = hallmark.derive(
+        MEDIA / "sample.png", rendition, original=original,
+        credentials=credentials, passphrase=PASSPHRASE, restrict=["ai_inference"],
+    )
+    assert derived["output"] == str(rendition)
+    assert derived["policy"]["data_mining"] == {"use": "allowed"}
+    assert derived["policy"]["ai_inference"] == {"use": "notAllowed"}
+    report = hallmark.verify(rendition, trust=KEYS / "ca.pem")
+    assert report == cli_lines([rendition], trust=[KEYS / "ca.pem"])[0]
+    assert report["ingredients"][0]["relationship"] == "parentOf"
+    assert report["ingredients"][0]["active_manifest"] == derived["original_manifest"]
+    assert hallmark.may_use(report, "data_mining") == "allowed"
+    assert hallmark.may_use(report, "ai_training") == "notAllowed"
+    # An original without credentials cannot carry a chain.
+    try:
+        hallmark.derive(MEDIA / "sample.png", tmp_path / "x.png", original=MEDIA / "sample.jpg",
+                        credentials=credentials, passphrase=PASSPHRASE)
+    except hallmark.BadInput as error:
+        assert "no Content Credentials" in str(error)
+    else:
+        raise AssertionError("derive from an unsigned original succeeded")
+    assert not (tmp_path / "x.png").exists()

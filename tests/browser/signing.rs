@@ -177,6 +177,8 @@ fn check(browser: &str) {
     let corpus_dir = work.path().join("corpus");
     std::fs::create_dir_all(&corpus_dir).unwrap();
     corpus(&corpus_dir);
+    // This run's files only: the CLI refuses to write over an earlier run's.
+    let _ = std::fs::remove_dir_all(artifacts().join(format!("signing-{browser}")));
     let result = run(browser, &corpus_dir);
     let label = format!("{browser} ({})", result["version"]);
     println!("{label}: console {}", result["console"]);

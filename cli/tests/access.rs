@@ -18,7 +18,11 @@ fn signed_copies(dir: &Path, copies: usize) -> Vec<PathBuf> {
     let originals = dir.join("originals");
     std::fs::create_dir_all(&originals).unwrap();
     for n in 0..copies {
-        std::fs::copy(media("sample.png"), originals.join(format!("copy-{n:03}.png"))).unwrap();
+        std::fs::copy(
+            media("sample.png"),
+            originals.join(format!("copy-{n:03}.png")),
+        )
+        .unwrap();
     }
     let credentials = example_credentials(&dir.join("credentials"));
     let signed = dir.join("signed");
@@ -126,8 +130,16 @@ fn tokens_are_made_used_and_revoked_from_the_command_line() {
         .success();
     // The audit line names the token.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !server.log().iter().any(|l| l.contains("published") && l.contains("token studio")) {
-        assert!(Instant::now() < deadline, "no audit line: {:?}", server.log());
+    while !server
+        .log()
+        .iter()
+        .any(|l| l.contains("published") && l.contains("token studio"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no audit line: {:?}",
+            server.log()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     // Revoked: the running service refuses it at the next request.
@@ -158,11 +170,19 @@ fn operators_count_list_and_remove_manifests() {
     let ids: Vec<String> = String::from_utf8(output.stdout)
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["manifest_id"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["manifest_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     let repository = |args: &[&str]| {
         let mut command = hallmark();
-        command.arg("repository").args(args).args(["--repository", &url]);
+        command
+            .arg("repository")
+            .args(args)
+            .args(["--repository", &url]);
         command
     };
     let stats = repository(&["stats"]).output().unwrap();
@@ -219,18 +239,17 @@ fn flood(base: &str, files: &[PathBuf], stop: &Arc<Mutex<bool>>) -> Vec<String> 
                     };
                     if answer.status().as_u16() == 201 {
                         let text = answer.body_mut().read_to_string().unwrap_or_default();
-                        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-                            if let Some(id) = value["manifestId"].as_str() {
-                                acknowledged.lock().unwrap().push(id.to_owned());
-                            }
+                        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+                            && let Some(id) = value["manifestId"].as_str()
+                        {
+                            acknowledged.lock().unwrap().push(id.to_owned());
                         }
                     }
                 }
             });
         }
     });
-    let ids = acknowledged.lock().unwrap().clone();
-    ids
+    acknowledged.lock().unwrap().clone()
 }
 
 /// Start a flood, `kill -9` the service once `at_least` manifests were
@@ -244,8 +263,18 @@ fn kill_during_a_flood(url: &str, files: &[PathBuf], at_least: usize) -> usize {
         let flooding = scope.spawn(|| flood(&base, files, &stop));
         // Kill when enough were acknowledged: the log says so as they commit.
         let deadline = Instant::now() + Duration::from_secs(120);
-        while server.log().iter().filter(|l| l.contains("published")).count() < at_least {
-            assert!(Instant::now() < deadline, "the flood did not get going: {:?}", server.log());
+        while server
+            .log()
+            .iter()
+            .filter(|l| l.contains("published"))
+            .count()
+            < at_least
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the flood did not get going: {:?}",
+                server.log()
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
         server.kill_hard();
@@ -253,10 +282,17 @@ fn kill_during_a_flood(url: &str, files: &[PathBuf], at_least: usize) -> usize {
         flooding.join().unwrap()
     });
     assert!(acknowledged.len() >= at_least, "{}", acknowledged.len());
-    assert!(acknowledged.len() < files.len(), "the kill came after the flood");
+    assert!(
+        acknowledged.len() < files.len(),
+        "the kill came after the flood"
+    );
     let again = Serving::start(&["--repository", url]);
     for id in &acknowledged {
-        assert_eq!(manifest_status(&again.base, id), 200, "{id} was acknowledged, then lost");
+        assert_eq!(
+            manifest_status(&again.base, id),
+            200,
+            "{id} was acknowledged, then lost"
+        );
     }
     acknowledged.len()
 }
@@ -276,8 +312,15 @@ fn kill_9_during_a_publishing_flood_loses_nothing_acknowledged() {
         .arg(&db)
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "ok", "{check:?}");
-    println!("kill -9, SQLite: {kept} acknowledged of {} queued, all there after a restart; integrity_check ok", files.len());
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout).trim(),
+        "ok",
+        "{check:?}"
+    );
+    println!(
+        "kill -9, SQLite: {kept} acknowledged of {} queued, all there after a restart; integrity_check ok",
+        files.len()
+    );
 
     let postgres = std::env::var("HALLMARK_TEST_POSTGRES_URL").unwrap_or_else(|_| {
         panic!(
@@ -301,5 +344,8 @@ fn kill_9_during_a_publishing_flood_loses_nothing_acknowledged() {
         .and_then(|n| n.parse().ok())
         .unwrap();
     assert!(count >= kept, "{stats}");
-    println!("kill -9, PostgreSQL: {kept} acknowledged ({count} stored) of {} queued, all there after a restart", files.len());
+    println!(
+        "kill -9, PostgreSQL: {kept} acknowledged ({count} stored) of {} queued, all there after a restart",
+        files.len()
+    );
 }

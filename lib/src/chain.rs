@@ -204,8 +204,11 @@ fn only_if(intact: bool, value: &Use) -> Use {
 mod tests {
     use super::*;
 
-    /// A store described by a table: label → (policy, [(ingredient, intact)]).
-    struct Table(BTreeMap<&'static str, (Option<TrainingPolicy>, Vec<(&'static str, bool)>)>);
+    /// A manifest of the table: its policy and its ingredients (label, intact).
+    type Row = (Option<TrainingPolicy>, Vec<(&'static str, bool)>);
+
+    /// A store described by a table: label → row.
+    struct Table(BTreeMap<&'static str, Row>);
 
     impl Store for Table {
         fn policy(&self, label: &str) -> Option<TrainingPolicy> {
@@ -248,7 +251,10 @@ mod tests {
             ("parent", (Some(training(Use::NotAllowed)), vec![])),
         ]));
         let (value, source, widening) = answer(table, &training(Use::Allowed));
-        assert_eq!((value, source.as_deref(), widening), (Use::NotAllowed, Some("parent"), 1));
+        assert_eq!(
+            (value, source.as_deref(), widening),
+            (Use::NotAllowed, Some("parent"), 1)
+        );
     }
 
     #[test]
@@ -275,11 +281,20 @@ mod tests {
             ("child", (None, vec![("parent", true)])),
             ("parent", (Some(training(Use::Allowed)), vec![])),
         ]));
-        assert_eq!(answer(table, &training(Use::NotAllowed)), (Use::NotAllowed, None, 0));
+        assert_eq!(
+            answer(table, &training(Use::NotAllowed)),
+            (Use::NotAllowed, None, 0)
+        );
         let table = Table(BTreeMap::from([
             ("child", (None, vec![("parent", true)])),
-            ("parent", (Some(training(Use::Allowed)), vec![("original", true)])),
-            ("original", (Some(training(Use::Constrained(Some("ask".into())))), vec![])),
+            (
+                "parent",
+                (Some(training(Use::Allowed)), vec![("original", true)]),
+            ),
+            (
+                "original",
+                (Some(training(Use::Constrained(Some("ask".into())))), vec![]),
+            ),
         ]));
         let (value, source, widening) = answer(table, &training(Use::Allowed));
         assert_eq!(value, Use::Constrained(Some("ask".into())));
@@ -292,7 +307,13 @@ mod tests {
         let table = Table(BTreeMap::from([
             ("child", (None, vec![("a", true)])),
             ("a", (None, vec![("b", true)])),
-            ("b", (Some(training(Use::NotAllowed)), vec![("a", true), ("child", true)])),
+            (
+                "b",
+                (
+                    Some(training(Use::NotAllowed)),
+                    vec![("a", true), ("child", true)],
+                ),
+            ),
         ]));
         assert_eq!(answer(table, &TrainingPolicy::default()).0, Use::NotAllowed);
     }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hallmark::sign::{DeriveOptions, derive_file};
+use hallmark::sign::{CheckedOriginal, DeriveOptions, derive_file};
 use hallmark::{Overwrite, Verifier};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -59,15 +59,8 @@ pub(crate) fn derive<'py>(
     let label = rendition.display().to_string();
     let derived = py.detach(|| {
         guarded(&label, || {
-            derive_file(
-                &credentials,
-                &verifier,
-                &original,
-                &rendition,
-                &output,
-                &options,
-                overwrite,
-            )
+            let original = CheckedOriginal::from_file(&verifier, &original, &options)?;
+            derive_file(&credentials, &original, &rendition, &output, &options, overwrite)
         })
     });
     let derived = derived.map_err(|(kind, message)| raise(kind, message))?;

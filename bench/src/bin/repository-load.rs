@@ -88,18 +88,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             .map(|p| p[turn % p.len()].clone())
                             .unwrap_or_default();
                         let query = json!({"alg": "io.iscc.v0", "value": value}).to_string();
-                        send(agent.post(&format!("{base}/v1/matches/byBinding?maxResults=10"))
-                            .header("Content-Type", "application/json")
-                            .send(query.as_bytes()))
+                        send(
+                            agent
+                                .post(&format!("{base}/v1/matches/byBinding?maxResults=10"))
+                                .header("Content-Type", "application/json")
+                                .send(query.as_bytes()),
+                        )
                     } else {
                         let index = next_file.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(index) else {
                             break; // every file published
                         };
-                        let Ok(bytes) = std::fs::read(file) else { break };
-                        send(agent.post(&format!("{base}/v1/manifests"))
-                            .header("Content-Type", mime(file))
-                            .send(&bytes[..]))
+                        let Ok(bytes) = std::fs::read(file) else {
+                            break;
+                        };
+                        send(
+                            agent
+                                .post(&format!("{base}/v1/manifests"))
+                                .header("Content-Type", mime(file))
+                                .send(&bytes[..]),
+                        )
                     };
                     let millis = sent.elapsed().as_secs_f64() * 1000.0;
                     let samples = if lookup { lookups_done } else { publishes };
@@ -110,12 +118,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             samples.errors += 1;
                         }
                     }
-                    if !lookup && status == 201 {
-                        if let Some(value) = body["softBindings"][0]["value"].as_str() {
-                            if let Ok(mut p) = published.lock() {
-                                p.push(value.to_owned());
-                            }
-                        }
+                    if !lookup
+                        && status == 201
+                        && let Some(value) = body["softBindings"][0]["value"].as_str()
+                        && let Ok(mut p) = published.lock()
+                    {
+                        p.push(value.to_owned());
                     }
                 }
             });

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use hallmark::Overwrite;
-use hallmark::sign::{DeriveOptions, derive_file};
+use hallmark::sign::{CheckedOriginal, DeriveOptions, derive_file};
 
 use crate::args::DeriveArgs;
 use crate::common::credentials::load_signing_credentials;
@@ -47,13 +47,14 @@ pub(crate) fn run(args: &DeriveArgs) -> Result<ExitStatus, Failure> {
     } else {
         Overwrite::Never
     };
+    // The original is checked once, and refused for every rendition alike.
+    let original = CheckedOriginal::from_file(&verifier, &args.from, &options)?;
     let mut out = Output::stdout();
     let mut status = ExitStatus::Ok;
     for (rendition, output) in &destinations {
         let derived = derive_file(
             &credentials,
-            &verifier,
-            &args.from,
+            &original,
             rendition,
             output,
             &options,
@@ -83,10 +84,6 @@ pub(crate) fn run(args: &DeriveArgs) -> Result<ExitStatus, Failure> {
             Err(error) => {
                 eprintln!("hallmark: {}", sanitize(&error.to_string()));
                 status = status.max(ExitStatus::for_error(error.kind()));
-                // The original is refused for every rendition alike: stop at the first.
-                if matches!(error, hallmark::Error::NotDerivable { .. }) {
-                    break;
-                }
             }
         }
         if out.is_closed() {
@@ -104,9 +101,9 @@ fn destinations(args: &DeriveArgs) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
     let mut out = Vec::new();
     for rendition in &args.renditions {
         let output = if into_folder {
-            let name = rendition.file_name().ok_or_else(|| {
-                Failure::usage(format!("{}: not a file", rendition.display()))
-            })?;
+            let name = rendition
+                .file_name()
+                .ok_or_else(|| Failure::usage(format!("{}: not a file", rendition.display())))?;
             args.output.join(name)
         } else {
             args.output.clone()
@@ -127,7 +124,10 @@ fn destinations(args: &DeriveArgs) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
     }
     if into_folder {
         std::fs::create_dir_all(&args.output).map_err(|e| {
-            Failure::usage(format!("{}: cannot create the folder: {e}", args.output.display()))
+            Failure::usage(format!(
+                "{}: cannot create the folder: {e}",
+                args.output.display()
+            ))
         })?;
     }
     Ok(out)

@@ -3,7 +3,7 @@
 //! that nobody can crowd a creator out: manifests that were trusted when
 //! published first, then by 256-bit distance, then the earliest published.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use super::error::{Error, Result};
 use super::fingerprint::Fingerprint;
@@ -125,21 +125,22 @@ impl Ranker {
     /// manifest), ranked trusted first, then by 256-bit distance, then the
     /// earliest published, then by manifest id.
     pub(crate) fn finish(mut self, max_results: usize) -> Vec<Match> {
-        self.found.sort_unstable_by(|a, b| a.rank_key().cmp(&b.rank_key()));
-        let mut seen_manifests: HashMap<String, ()> = HashMap::new();
-        let mut seen_signers: HashMap<String, ()> = HashMap::new();
+        self.found
+            .sort_unstable_by(|a, b| a.rank_key().cmp(&b.rank_key()));
+        let mut seen_manifests: HashSet<String> = HashSet::new();
+        let mut seen_signers: HashSet<String> = HashSet::new();
         let mut kept = Vec::new();
         for found in self.found {
             if kept.len() == max_results {
                 break;
             }
-            if seen_manifests.insert(found.manifest_id.clone(), ()).is_some() {
+            if !seen_manifests.insert(found.manifest_id.clone()) {
                 continue;
             }
-            if let Some(certificate) = &found.signer_certificate {
-                if seen_signers.insert(certificate.clone(), ()).is_some() {
-                    continue;
-                }
+            if let Some(certificate) = &found.signer_certificate
+                && !seen_signers.insert(certificate.clone())
+            {
+                continue;
             }
             kept.push(found);
         }
@@ -162,7 +163,13 @@ mod tests {
         signed(id, value, "valid", None, 0)
     }
 
-    fn signed(id: &str, value: Vec<u8>, validation: &str, signer: Option<&str>, at: i64) -> Candidate {
+    fn signed(
+        id: &str,
+        value: Vec<u8>,
+        validation: &str,
+        signer: Option<&str>,
+        at: i64,
+    ) -> Candidate {
         Candidate {
             manifest_id: id.into(),
             value,
@@ -222,27 +229,60 @@ mod tests {
             for copy in 0..4 {
                 let id = format!("spam-{signer}-{copy}");
                 let s = format!("{signer:064}");
-                r.offer(signed(&id, unit(0, copy), "valid", Some(&s), 100 + i64::from(copy)))
-                    .unwrap();
+                r.offer(signed(
+                    &id,
+                    unit(0, copy),
+                    "valid",
+                    Some(&s),
+                    100 + i64::from(copy),
+                ))
+                .unwrap();
             }
         }
         // The creator, published first, two bits away, trusted.
-        r.offer(signed("creator", unit(0, 0b11), "trusted", Some(&"c".repeat(64)), 1))
-            .unwrap();
+        r.offer(signed(
+            "creator",
+            unit(0, 0b11),
+            "trusted",
+            Some(&"c".repeat(64)),
+            1,
+        ))
+        .unwrap();
         let found = r.finish(5);
         assert_eq!(found[0].manifest_id, "creator");
         let signers: std::collections::HashSet<_> =
             found.iter().map(|m| m.signer_certificate.clone()).collect();
-        assert_eq!(signers.len(), found.len(), "one match per signer: {found:?}");
+        assert_eq!(
+            signers.len(),
+            found.len(),
+            "one match per signer: {found:?}"
+        );
         // Each spammer's closest copy (copy 0, distance 0) is the one kept.
-        assert!(found[1..].iter().all(|m| m.manifest_id.ends_with("-0")), "{found:?}");
+        assert!(
+            found[1..].iter().all(|m| m.manifest_id.ends_with("-0")),
+            "{found:?}"
+        );
 
         // Untrusted, the creator still ranks by distance, then publication time.
         let mut r = Ranker::new(Fingerprint::from_body([0; 32]), 3, 20);
-        r.offer(signed("creator", unit(0, 0), "valid", Some(&"c".repeat(64)), 1)).unwrap();
+        r.offer(signed(
+            "creator",
+            unit(0, 0),
+            "valid",
+            Some(&"c".repeat(64)),
+            1,
+        ))
+        .unwrap();
         for signer in 0..10 {
             let s = format!("{signer:064}");
-            r.offer(signed(&format!("spam-{signer}"), unit(0, 0), "valid", Some(&s), 50)).unwrap();
+            r.offer(signed(
+                &format!("spam-{signer}"),
+                unit(0, 0),
+                "valid",
+                Some(&s),
+                50,
+            ))
+            .unwrap();
         }
         assert_eq!(r.finish(5)[0].manifest_id, "creator");
     }

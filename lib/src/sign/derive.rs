@@ -89,16 +89,91 @@ pub struct Original<'a> {
     pub claimed: Option<MediaFormat>,
 }
 
-/// Sign the rendition `input` (named `name`, claimed to be `claimed`) into
-/// `output` with `credentials`, as derived from `original`, which
-/// `verifier` must find intact.
+/// A rendition: its name (for errors, and its default title), the media
+/// type claimed for it, and its bytes.
+#[derive(Debug)]
+pub struct Rendition<'a, R> {
+    /// Its name.
+    pub name: &'a str,
+    /// The media type it is said to be; the bytes must agree.
+    pub claimed: Option<MediaFormat>,
+    /// Its bytes.
+    pub input: &'a mut R,
+}
+
+/// An original checked once for many renditions: intact credentials, its
+/// active manifest, and the policy its renditions get (its effective
+/// policy, tightened as the [`DeriveOptions`] it was checked with ask).
+#[derive(Debug, Clone)]
+pub struct CheckedOriginal {
+    name: String,
+    bytes: Vec<u8>,
+    format: MediaFormat,
+    manifest: String,
+    policy: TrainingPolicy,
+}
+
+impl CheckedOriginal {
+    /// Check `original` with `verifier`; refused ([`Error::NotDerivable`])
+    /// without intact credentials, [`Error::WrongFormat`] when its bytes are
+    /// not the media type claimed.
+    pub fn check(
+        verifier: &Verifier,
+        original: Original<'_>,
+        options: &DeriveOptions,
+    ) -> Result<Self> {
+        let (format, manifest, policy) = checked_original(verifier, original, options)?;
+        Ok(CheckedOriginal {
+            name: original.name.to_owned(),
+            bytes: original.bytes.to_vec(),
+            format,
+            manifest,
+            policy,
+        })
+    }
+
+    /// [`CheckedOriginal::check`] of the file at `path` (its name claims its format).
+    pub fn from_file(verifier: &Verifier, path: &Path, options: &DeriveOptions) -> Result<Self> {
+        let name = path.display().to_string();
+        let length = crate::input::regular_file_len(path, &name)?;
+        if length > MAX_ORIGINAL_BYTES {
+            return Err(Error::TooLarge {
+                file: name,
+                detail: format!("an original of at most {MAX_ORIGINAL_BYTES} bytes is read"),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(&name, "cannot read", e))?;
+        Self::check(
+            verifier,
+            Original {
+                name: &name,
+                bytes: &bytes,
+                claimed: MediaFormat::from_path(path),
+            },
+            options,
+        )
+    }
+
+    /// The original's active manifest (label).
+    pub fn manifest(&self) -> &str {
+        &self.manifest
+    }
+
+    /// The policy its renditions get.
+    pub fn policy(&self) -> &TrainingPolicy {
+        &self.policy
+    }
+}
+
+/// Sign `rendition` into `output` with `credentials`, as derived from
+/// `original`, which `verifier` must find intact. For many renditions of
+/// one original, check it once ([`CheckedOriginal`]) and use
+/// [`derive_checked`].
 pub fn derive_stream<R, W>(
     credentials: &SigningCredentials,
     verifier: &Verifier,
     original: Original<'_>,
-    name: &str,
-    claimed: Option<MediaFormat>,
-    input: &mut R,
+    rendition: Rendition<'_, R>,
     output: &mut W,
     options: &DeriveOptions,
 ) -> Result<Derived>
@@ -106,19 +181,40 @@ where
     R: Read + Seek + Send,
     W: Read + Write + Seek + Send,
 {
-    let (original_format, original_manifest, policy) = checked_original(verifier, original, options)?;
+    let checked = CheckedOriginal::check(verifier, original, options)?;
+    derive_checked(credentials, &checked, rendition, output, options)
+}
+
+/// Sign `rendition` into `output` with `credentials`, as derived from the
+/// checked `original`.
+pub fn derive_checked<R, W>(
+    credentials: &SigningCredentials,
+    original: &CheckedOriginal,
+    rendition: Rendition<'_, R>,
+    output: &mut W,
+    options: &DeriveOptions,
+) -> Result<Derived>
+where
+    R: Read + Seek + Send,
+    W: Read + Write + Seek + Send,
+{
+    let Rendition {
+        name,
+        claimed,
+        input,
+    } = rendition;
     let format = identify(name, claimed, input, Placement::Embedded)?;
     let sign_options = SignOptions {
         title: options.title.clone(),
-        policy: policy.clone(),
+        policy: original.policy.clone(),
         iptc: options.iptc,
         soft_binding: options.soft_binding,
         ..SignOptions::default()
     };
     let derivation = Derivation {
-        name: original.name,
-        format: original_format,
-        bytes: original.bytes,
+        name: &original.name,
+        format: original.format,
+        bytes: &original.bytes,
         action: &options.action,
     };
     let output_name = format!("{name} (signed rendition)");
@@ -127,47 +223,33 @@ where
     let (signed, _) = run(&job, &Signer::new(credentials), input, output)?;
     Ok(Derived {
         signed,
-        original_manifest,
-        policy,
+        original_manifest: original.manifest.clone(),
+        policy: original.policy.clone(),
     })
 }
 
-/// [`derive_stream`] from files: the rendition `input` into a new file
+/// [`derive_checked`] from files: the rendition `input` into a new file
 /// `output` (written whole or not at all; an existing one only with
-/// [`Overwrite::Replace`]), from the original at `original`.
+/// [`Overwrite::Replace`]).
 pub fn derive_file(
     credentials: &SigningCredentials,
-    verifier: &Verifier,
-    original: &Path,
+    original: &CheckedOriginal,
     input: &Path,
     output: &Path,
     options: &DeriveOptions,
     overwrite: Overwrite,
 ) -> Result<Derived> {
-    let original_name = original.display().to_string();
-    let length = crate::input::regular_file_len(original, &original_name)?;
-    if length > MAX_ORIGINAL_BYTES {
-        return Err(Error::TooLarge {
-            file: original_name,
-            detail: format!("an original of at most {MAX_ORIGINAL_BYTES} bytes is read"),
-        });
-    }
-    let bytes =
-        std::fs::read(original).map_err(|e| Error::io(&original_name, "cannot read", e))?;
     refuse_existing(output, overwrite)?;
     let (name, mut reader, format) = open_identified(input, Placement::Embedded)?;
     let mut pending = PendingOutput::create(output)?;
-    let derived = derive_stream(
+    let derived = derive_checked(
         credentials,
-        verifier,
-        Original {
-            name: &original_name,
-            bytes: &bytes,
-            claimed: MediaFormat::from_path(original),
+        original,
+        Rendition {
+            name: &name,
+            claimed: Some(format),
+            input: &mut reader,
         },
-        &name,
-        Some(format),
-        &mut reader,
         pending.file(),
         options,
     )?;

@@ -324,7 +324,12 @@ impl Job<'_> {
         );
         let parent = json!({ "title": title, "relationship": "parentOf", "label": PARENT_LABEL });
         let original_error = |e: c2pa::Error| {
-            engine::from_c2pa(original.name, original.format, "cannot read the original's credentials", e)
+            engine::from_c2pa(
+                original.name,
+                original.format,
+                "cannot read the original's credentials",
+                e,
+            )
         };
         builder
             .add_ingredient_from_stream(

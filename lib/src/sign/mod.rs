@@ -25,7 +25,10 @@ use std::io::{BufReader, Read, Seek, Write};
 use std::path::Path;
 
 pub use binding::SoftBindingOutcome;
-pub use derive::{DeriveOptions, Derived, Original, derive_file, derive_stream};
+pub use derive::{
+    CheckedOriginal, DeriveOptions, Derived, Original, Rendition, derive_checked, derive_file,
+    derive_stream,
+};
 pub use mirror::IptcOutcome;
 pub use signer::Signer;
 pub use source_type::{SourceType, UnknownSourceType};

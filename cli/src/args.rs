@@ -755,4 +755,3 @@ pub(crate) struct DeriveArgs {
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
-

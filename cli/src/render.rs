@@ -235,7 +235,11 @@ fn chain_block(out: &mut String, report: &Report, style: Style) {
                     .as_deref()
                     .map(|s| format!(", signed by {}", sanitize(s)))
                     .unwrap_or_default(),
-                if l.intact { "" } else { ", broken: only its restrictions count" }
+                if l.intact {
+                    ""
+                } else {
+                    ", broken: only its restrictions count"
+                }
             ))
             .collect::<Vec<_>>()
             .join("; ")
@@ -248,7 +252,11 @@ fn chain_block(out: &mut String, report: &Report, style: Style) {
             .find(|(m, i, _)| *m == widening.manifest && *i == widening.ingredient)
         {
             Some((_, _, kinds)) => kinds.push(&widening.kind),
-            None => attempts.push((&widening.manifest, &widening.ingredient, vec![&widening.kind])),
+            None => attempts.push((
+                &widening.manifest,
+                &widening.ingredient,
+                vec![&widening.kind],
+            )),
         }
     }
     for (manifest, ingredient, kinds) in attempts {
@@ -267,7 +275,10 @@ fn chain_block(out: &mut String, report: &Report, style: Style) {
         );
     }
     if !chain.sources.is_empty() {
-        let _ = writeln!(out, "  Through its ingredients, which it cannot allow more than:");
+        let _ = writeln!(
+            out,
+            "  Through its ingredients, which it cannot allow more than:"
+        );
         for kind in Kind::ALL {
             let Some(source) = chain.sources.get(kind.as_str()) else {
                 continue;
@@ -393,9 +404,7 @@ fn restricted_answers(out: &mut String, report: &Report, style: Style) {
                 "{} (said to be allowed, which only the file's own credentials can say)",
                 Answer::Unspecified.describe()
             ),
-            Basis::Credentials | Basis::Ingredient | Basis::Nothing => {
-                answer.describe().to_owned()
-            }
+            Basis::Credentials | Basis::Ingredient | Basis::Nothing => answer.describe().to_owned(),
         };
         let shown = match answer {
             Answer::NotAllowed => style.paint(RED, &words),

@@ -51,7 +51,12 @@ fn report(file: &Path) -> Value {
 }
 
 /// `hallmark derive RENDITIONS --from ORIGINAL -o OUT` with the platform's credentials.
-fn derive(platform: &Path, original: &Path, renditions: &[&Path], out: &Path) -> assert_cmd::assert::Assert {
+fn derive(
+    platform: &Path,
+    original: &Path,
+    renditions: &[&Path],
+    out: &Path,
+) -> assert_cmd::assert::Assert {
     hallmark()
         .arg("derive")
         .args(renditions)
@@ -81,12 +86,20 @@ fn renditions_of_a_signed_photograph_keep_the_creators_policy() {
         .arg(&original)
         .arg("--credentials")
         .arg(&creator)
-        .args(["--allow", "data_mining", "--constrain", "ai_inference=ask first"])
+        .args([
+            "--allow",
+            "data_mining",
+            "--constrain",
+            "ai_inference=ask first",
+        ])
         .env("HALLMARK_PASSPHRASE", PASS)
         .assert()
         .success();
     let original_report = report(&original);
-    let original_id = original_report["active_manifest"].as_str().unwrap().to_owned();
+    let original_id = original_report["active_manifest"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // The pipeline: libvips thumbnails and Pillow re-encodings.
     let renditions = work.join("renditions");
@@ -109,17 +122,16 @@ fn renditions_of_a_signed_photograph_keep_the_creators_policy() {
         let derived = out.join(file.file_name().unwrap());
         let label = derived.display().to_string();
         // c2pa-python: intact, one parentOf ingredient carrying the original's manifest, validated.
-        let read = json_ok(
-            python_oracle()
-                .arg("read")
-                .arg(&derived)
-                .arg("--detail"),
-        );
+        let read = json_ok(python_oracle().arg("read").arg(&derived).arg("--detail"));
         assert_eq!(read["state"], "Valid", "{label}: {read}");
         let ingredients = read["ingredients"].as_array().unwrap();
         assert_eq!(ingredients.len(), 1, "{label}: {ingredients:?}");
         assert_eq!(ingredients[0]["relationship"], "parentOf");
-        assert_eq!(ingredients[0]["active_manifest"], original_id.as_str(), "{label}");
+        assert_eq!(
+            ingredients[0]["active_manifest"],
+            original_id.as_str(),
+            "{label}"
+        );
         let failures: Vec<&str> = ingredients[0]["recorded_failures"]
             .as_array()
             .unwrap()
@@ -141,7 +153,10 @@ fn renditions_of_a_signed_photograph_keep_the_creators_policy() {
         assert_eq!(ours["state"], "valid", "{label}");
         assert_eq!(ours["policy"], original_report["policy"], "{label}");
         assert_eq!(ours["signer"]["common_name"], "Example Platform");
-        assert!(ours["chain"]["sources"].is_null(), "{label}: the copied policy is its own: {ours}");
+        assert!(
+            ours["chain"]["sources"].is_null(),
+            "{label}: the copied policy is its own: {ours}"
+        );
         assert_eq!(ours["soft_bindings"][0]["alg"], "io.iscc.v0", "{label}");
         assert_eq!(ours["unsigned"]["source"], "xmp", "{label}");
         let actions: Vec<&str> = ours["actions"]
@@ -186,8 +201,14 @@ fn renditions_of_a_signed_photograph_keep_the_creators_policy() {
         .success();
     let twice_report = report(&twice);
     assert_eq!(twice_report["manifest_count"], 3, "{twice_report}");
-    assert_eq!(twice_report["policy"]["ai_inference"], original_report["policy"]["ai_inference"]);
-    assert_eq!(twice_report["policy"]["data_mining"]["use"], "notAllowed", "restricted");
+    assert_eq!(
+        twice_report["policy"]["ai_inference"],
+        original_report["policy"]["ai_inference"]
+    );
+    assert_eq!(
+        twice_report["policy"]["data_mining"]["use"], "notAllowed",
+        "restricted"
+    );
     assert_eq!(lower_state(&python_read(&twice)), "valid");
 }
 
@@ -220,7 +241,10 @@ fn what_cannot_carry_a_chain_is_refused_with_nothing_written() {
         .success();
     let rendition = media("sample.png");
     let refuse = |original: &Path, rendition: &Path, words: &str| {
-        let out = work.join(format!("out-{}", rendition.file_name().unwrap().to_string_lossy()));
+        let out = work.join(format!(
+            "out-{}",
+            rendition.file_name().unwrap().to_string_lossy()
+        ));
         let assert = derive(&platform, original, &[rendition], &out).failure();
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
         assert!(stderr.contains(words), "{}: {stderr}", original.display());

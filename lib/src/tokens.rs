@@ -170,7 +170,9 @@ impl TokenFile {
         if length > MAX_FILE_BYTES {
             return Err(Error::BadTokenFile {
                 file: name,
-                reason: format!("{length} bytes is too large for a token file (at most {MAX_FILE_BYTES})"),
+                reason: format!(
+                    "{length} bytes is too large for a token file (at most {MAX_FILE_BYTES})"
+                ),
             });
         }
         let text = std::fs::read_to_string(path).map_err(io("cannot read"))?;
@@ -195,7 +197,10 @@ impl TokenFile {
         for entry in &file.tokens {
             check_name(&entry.name).map_err(bad)?;
             if !names.insert(entry.name.as_str()) {
-                return Err(bad(format!("the token name {:?} appears twice", entry.name)));
+                return Err(bad(format!(
+                    "the token name {:?} appears twice",
+                    entry.name
+                )));
             }
             let hex_ok = entry.sha256.len() == 64
                 && entry
@@ -348,11 +353,17 @@ mod tests {
         let one = file.add("one", &[Scope::Publish]).unwrap();
         let two = file.add("two", &[Scope::Publish, Scope::Derive]).unwrap();
         assert_ne!(one, two);
-        assert!(one.starts_with(TOKEN_PREFIX) && one.len() == 3 + 43, "{one}");
+        assert!(
+            one.starts_with(TOKEN_PREFIX) && one.len() == 3 + 43,
+            "{one}"
+        );
         let text = serde_json::to_string(&file).unwrap();
         assert!(!text.contains(&one[3..]) && !text.contains(&two[3..]));
         assert_eq!(file.authorize(&two, Scope::Derive), Ok("two"));
-        assert_eq!(file.authorize(&one, Scope::Derive), Err(Denied::MissingScope));
+        assert_eq!(
+            file.authorize(&one, Scope::Derive),
+            Err(Denied::MissingScope)
+        );
     }
 
     #[test]
@@ -388,13 +399,21 @@ mod tests {
             ),
         ] {
             let error = TokenFile::parse("t.json", text).unwrap_err().to_string();
-            assert!(error.starts_with("t.json: ") && error.contains(words), "{error}");
+            assert!(
+                error.starts_with("t.json: ") && error.contains(words),
+                "{error}"
+            );
         }
         let mut file = TokenFile::default();
         assert!(file.add("has space", &[Scope::Publish]).is_err());
         assert!(file.add("x", &[]).is_err());
         file.add("x", &[Scope::Publish]).unwrap();
-        assert!(file.add("x", &[Scope::Publish]).unwrap_err().to_string().contains("exists"));
+        assert!(
+            file.add("x", &[Scope::Publish])
+                .unwrap_err()
+                .to_string()
+                .contains("exists")
+        );
         assert!(file.revoke("y").is_err());
     }
 }

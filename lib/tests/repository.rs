@@ -537,4 +537,3 @@ async fn operators_remove_list_and_cap(place: &Place) {
     assert_eq!(repo.stats().await.unwrap().manifests, 2);
 }
 backends!(operators, super::operators_remove_list_and_cap);
-

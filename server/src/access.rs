@@ -71,10 +71,13 @@ impl TokenStore {
                 "this repository needs a token with the {scope} scope: send Authorization: Bearer TOKEN"
             ))
         })?;
-        let mut state = self
-            .state
-            .lock()
-            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the token store is unusable"))?;
+        let mut state = self.state.lock().map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the token store is unusable",
+            )
+        })?;
         let now = stamp(&self.path);
         if now != state.stamp {
             match TokenFile::load(&self.path) {
@@ -90,7 +93,9 @@ impl TokenStore {
         }
         match state.tokens.authorize(token, scope) {
             Ok(name) => Ok(name.to_owned()),
-            Err(Denied::Unknown) => Err(unauthorized("the token is not known here (revoked, or never issued)")),
+            Err(Denied::Unknown) => Err(unauthorized(
+                "the token is not known here (revoked, or never issued)",
+            )),
             Err(Denied::MissingScope) => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",

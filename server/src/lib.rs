@@ -252,4 +252,3 @@ fn load_derive_credentials(
     hallmark::credentials::CredentialsFolder::at(dir)
         .load(Some(&secrecy::SecretString::from(passphrase)))
 }
-

@@ -89,13 +89,27 @@ fn tokens_gate_publishing_and_a_revoked_one_stops_at_once() {
     let body = signed("sample.jpg");
 
     let (status, answer, _, authenticate) = publish(&server, &body, None);
-    assert_eq!((status, answer["error"]["code"].as_str()), (401, Some("unauthorized")));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
     assert!(authenticate.unwrap().starts_with("Bearer"));
     let (status, answer, _, _) = publish(&server, &body, Some("hm_not-a-token"));
-    assert_eq!((status, answer["error"]["code"].as_str()), (401, Some("unauthorized")));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
     let (status, answer, _, _) = publish(&server, &body, Some(&deriver));
-    assert_eq!((status, answer["error"]["code"].as_str()), (403, Some("forbidden")));
-    assert!(answer["error"]["message"].as_str().unwrap().contains("publish scope"));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("publish scope")
+    );
     let (status, answer, _, _) = publish(&server, &body, Some(&publisher));
     assert_eq!(status, 201, "{answer}");
     let manifest_id = answer["manifestId"].as_str().unwrap().to_owned();
@@ -138,12 +152,18 @@ fn open_mode_limits_each_address_with_retry_after() {
         assert!(status == 201 || status == 200, "{status} {answer}");
     }
     let (status, answer, retry, _) = publish(&server, &body, None);
-    assert_eq!((status, answer["error"]["code"].as_str()), (429, Some("too_many_requests")));
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (429, Some("too_many_requests"))
+    );
     let seconds: u64 = retry.unwrap().parse().unwrap();
     assert!((1..=60).contains(&seconds), "{seconds}");
     // Lookups are not limited.
     for _ in 0..10 {
-        assert_eq!(get_text(&server.url("/v1/services/supportedAlgorithms")).0, 200);
+        assert_eq!(
+            get_text(&server.url("/v1/services/supportedAlgorithms")).0,
+            200
+        );
     }
 }
 
@@ -159,11 +179,16 @@ fn a_signer_may_store_only_so_many_manifests_and_the_disk_keeps_its_reserve() {
     );
     let creator = credentials();
     for n in 0..2 {
-        let (status, answer, _, _) = publish(&server, &signed_by(&creator, &format!("{n}.jpg")), None);
+        let (status, answer, _, _) =
+            publish(&server, &signed_by(&creator, &format!("{n}.jpg")), None);
         assert_eq!(status, 201, "{answer}");
     }
     let (status, answer, _, _) = publish(&server, &signed_by(&creator, "2.jpg"), None);
-    assert_eq!((status, answer["error"]["code"].as_str()), (403, Some("signer_quota")), "{answer}");
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (403, Some("signer_quota")),
+        "{answer}"
+    );
     // Another signer is not affected.
     let other = fresh("Someone Else");
     let (status, _, _, _) = publish(&server, &signed_by(&other, "x.jpg"), None);
@@ -179,9 +204,21 @@ fn a_signer_may_store_only_so_many_manifests_and_the_disk_keeps_its_reserve() {
         None,
     );
     let (status, answer, _, _) = publish(&full, &signed("sample.jpg"), None);
-    assert_eq!((status, answer["error"]["code"].as_str()), (503, Some("repository_full")), "{answer}");
-    assert!(answer["error"]["message"].as_str().unwrap().contains("kept free"));
-    assert_eq!(get_text(&full.url("/v1/services/supportedAlgorithms")).0, 200);
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (503, Some("repository_full")),
+        "{answer}"
+    );
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("kept free")
+    );
+    assert_eq!(
+        get_text(&full.url("/v1/services/supportedAlgorithms")).0,
+        200
+    );
 }
 
 /// Fresh credentials naming `who`, under a CA of their own.
@@ -215,11 +252,15 @@ fn crowd(server: &Running, creator: &SigningCredentials) -> (String, String) {
     let (status, answer, _, _) = publish(server, &signed_by(creator, "original.jpg"), None);
     assert_eq!(status, 201, "{answer}");
     let creator_id = answer["manifestId"].as_str().unwrap().to_owned();
-    let value = answer["softBindings"][0]["value"].as_str().unwrap().to_owned();
+    let value = answer["softBindings"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for spammer in 0..10 {
         let key = fresh(&format!("Spammer {spammer}"));
         for copy in 0..4 {
-            let (status, answer, _, _) = publish(server, &signed_by(&key, &format!("copy{copy}.jpg")), None);
+            let (status, answer, _, _) =
+                publish(server, &signed_by(&key, &format!("copy{copy}.jpg")), None);
             assert_eq!(status, 201, "{answer}");
         }
     }
@@ -258,8 +299,14 @@ fn forty_copies_from_ten_signers_cannot_crowd_out_the_creator() {
     let (creator_id, value) = crowd(&untrusted, &credentials());
     let answers = lookup(&untrusted, &value, 5);
     let rank = answers.iter().position(|id| *id == creator_id);
-    assert!(rank.is_some(), "the creator is not in the top 5: {answers:?}");
-    println!("crowding, creator untrusted: rank {} of 5", rank.unwrap_or(0) + 1);
+    assert!(
+        rank.is_some(),
+        "the creator is not in the top 5: {answers:?}"
+    );
+    println!(
+        "crowding, creator untrusted: rank {} of 5",
+        rank.unwrap_or(0) + 1
+    );
     // One answer per signer: no signer appears twice.
     let all = lookup(&untrusted, &value, 100);
     assert_eq!(all.len(), 11, "one per signer: {all:?}");
@@ -351,7 +398,12 @@ fn renditions_are_derived_for_derive_tokens_only() {
     );
     // An original without credentials is refused, in words.
     let (content_type, body) = multipart(&[
-        ("original", "original.jpg", "image/jpeg", &media("sample.jpg")),
+        (
+            "original",
+            "original.jpg",
+            "image/jpeg",
+            &media("sample.jpg"),
+        ),
         ("rendition", "thumb.png", "image/png", &media("sample.png")),
     ]);
     let mut response = agent()
@@ -362,5 +414,8 @@ fn renditions_are_derived_for_derive_tokens_only() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 422);
     let text = response.body_mut().read_to_string().unwrap();
-    assert!(text.contains("not_derivable") && text.contains("no Content Credentials"), "{text}");
+    assert!(
+        text.contains("not_derivable") && text.contains("no Content Credentials"),
+        "{text}"
+    );
 }

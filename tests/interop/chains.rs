@@ -73,7 +73,10 @@ fn tampered(file: &Path, dir: &Path) -> PathBuf {
     let mut bytes = std::fs::read(file).unwrap();
     let at = bytes.len() - 100;
     bytes[at] ^= 0x40;
-    let out = dir.join(format!("tampered-{}", file.file_name().unwrap().to_string_lossy()));
+    let out = dir.join(format!(
+        "tampered-{}",
+        file.file_name().unwrap().to_string_lossy()
+    ));
     std::fs::write(&out, bytes).unwrap();
     out
 }
@@ -96,28 +99,73 @@ fn no_child_launders_its_parents_no() {
     // (case, file, expected answer, expected basis)
     let mut cases: Vec<(&str, PathBuf, &str, &str)> = Vec::new();
     child(&ca, &no, &file("silent.jpg"), None);
-    cases.push(("silent child, parent says no", file("silent.jpg"), "notAllowed", "ingredient"));
-    child(&ca, &no, &file("widening.jpg"), Some(&everything("allowed")));
-    cases.push(("child says allowed, parent says no", file("widening.jpg"), "notAllowed", "ingredient"));
-    child(&ca, &yes, &file("restricting.jpg"), Some(&everything("notAllowed")));
-    cases.push(("child says no, parent allows", file("restricting.jpg"), "notAllowed", "credentials"));
+    cases.push((
+        "silent child, parent says no",
+        file("silent.jpg"),
+        "notAllowed",
+        "ingredient",
+    ));
+    child(
+        &ca,
+        &no,
+        &file("widening.jpg"),
+        Some(&everything("allowed")),
+    );
+    cases.push((
+        "child says allowed, parent says no",
+        file("widening.jpg"),
+        "notAllowed",
+        "ingredient",
+    ));
+    child(
+        &ca,
+        &yes,
+        &file("restricting.jpg"),
+        Some(&everything("notAllowed")),
+    );
+    cases.push((
+        "child says no, parent allows",
+        file("restricting.jpg"),
+        "notAllowed",
+        "credentials",
+    ));
     child(&ca, &yes, &file("silent-yes.jpg"), None);
-    cases.push(("silent child, parent allows", file("silent-yes.jpg"), "allowed", "ingredient"));
-    child(&ca, &tampered(&yes, work), &file("tampered-yes-child.jpg"), None);
+    cases.push((
+        "silent child, parent allows",
+        file("silent-yes.jpg"),
+        "allowed",
+        "ingredient",
+    ));
+    child(
+        &ca,
+        &tampered(&yes, work),
+        &file("tampered-yes-child.jpg"),
+        None,
+    );
     cases.push((
         "silent child of a tampered parent that allows",
         file("tampered-yes-child.jpg"),
         "unspecified",
         "credentials",
     ));
-    child(&ca, &tampered(&no, work), &file("tampered-no-child.jpg"), Some(&everything("allowed")));
+    child(
+        &ca,
+        &tampered(&no, work),
+        &file("tampered-no-child.jpg"),
+        Some(&everything("allowed")),
+    );
     cases.push((
         "child says allowed, tampered parent says no",
         file("tampered-no-child.jpg"),
         "notAllowed",
         "ingredient",
     ));
-    child(&ca, &file("silent.jpg"), &file("grandchild.jpg"), Some(&everything("allowed")));
+    child(
+        &ca,
+        &file("silent.jpg"),
+        &file("grandchild.jpg"),
+        Some(&everything("allowed")),
+    );
     cases.push((
         "grandchild says allowed, silent parent, grandparent says no",
         file("grandchild.jpg"),
@@ -130,7 +178,10 @@ fn no_child_launders_its_parents_no() {
     for (case, path, answer, basis) in &cases {
         let oracle = python_read(path, None);
         let (got, got_basis, code) = hallmark_answer(path);
-        println!("| {case} | {} | {got} ({got_basis}), exit {code} |", oracle["state"]);
+        println!(
+            "| {case} | {} | {got} ({got_basis}), exit {code} |",
+            oracle["state"]
+        );
         assert_eq!(
             (got.as_str(), got_basis.as_str()),
             (*answer, *basis),

@@ -3,8 +3,8 @@
 //! among them), and ExifTool reading and writing the IPTC mirror.
 
 mod c2pa_python;
-mod chains;
 mod c2pa_ts;
+mod chains;
 pub(crate) mod common;
 mod datadiligence;
 mod identity;

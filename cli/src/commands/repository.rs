@@ -96,7 +96,10 @@ async fn act(repository: &Repository, action: &RepositoryAction) -> Result<ExitS
                     Ok(ExitStatus::Ok)
                 }
                 None => {
-                    eprintln!("hallmark: no manifest {} in the repository", sanitize(manifest_id));
+                    eprintln!(
+                        "hallmark: no manifest {} in the repository",
+                        sanitize(manifest_id)
+                    );
                     Ok(ExitStatus::NoCredentials)
                 }
             }

@@ -69,7 +69,6 @@ pub use fingerprint::{Fingerprint, ISCC_ALG, ISCC_IMAGE_256_HEADER, ISCC_UNIT_LE
 pub use publish::{Upload, entry_for};
 pub use ranking::Match;
 
-
 use entry::{Prepared, check_manifest_id};
 use error::shorten;
 use ranking::Ranker;
@@ -517,8 +516,16 @@ impl Repository {
     /// How many manifests, how many signers, how many bytes.
     pub async fn stats(&self) -> Result<Stats> {
         let (manifests, signers, bytes_on_disk) = match &self.backend {
-            Backend::Sqlite(b) => (b.count().await?, b.signer_count().await?, b.size_on_disk().await?),
-            Backend::Postgres(b) => (b.count().await?, b.signer_count().await?, b.size_on_disk().await?),
+            Backend::Sqlite(b) => (
+                b.count().await?,
+                b.signer_count().await?,
+                b.size_on_disk().await?,
+            ),
+            Backend::Postgres(b) => (
+                b.count().await?,
+                b.signer_count().await?,
+                b.size_on_disk().await?,
+            ),
         };
         Ok(Stats {
             manifests,

@@ -246,12 +246,11 @@ impl SqliteBackend {
 
     /// How many signing certificates have manifests here.
     pub(crate) async fn signer_count(&self) -> Result<u64> {
-        let count: i64 = sqlx::query_scalar(
-            "SELECT count(DISTINCT signer_certificate) FROM entries",
-        )
-        .fetch_one(&self.readers)
-        .await
-        .map_err(Error::db("counting signers"))?;
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(DISTINCT signer_certificate) FROM entries")
+                .fetch_one(&self.readers)
+                .await
+                .map_err(Error::db("counting signers"))?;
         Ok(u64::try_from(count).unwrap_or_default())
     }
 

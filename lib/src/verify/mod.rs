@@ -705,9 +705,9 @@ impl crate::chain::Store for ReaderChain<'_> {
                     && self.statuses.iter().any(|s| {
                         s.kind == StatusKind::Failure
                             && !is_trust_code(&s.code)
-                            && s.ingredient.as_deref().is_some_and(|uri| {
-                                uri.contains(label) && uri.ends_with(assertion)
-                            })
+                            && s.ingredient
+                                .as_deref()
+                                .is_some_and(|uri| uri.contains(label) && uri.ends_with(assertion))
                     });
                 Some((
                     ingredient.to_owned(),

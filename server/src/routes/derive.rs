@@ -10,7 +10,7 @@ use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hallmark::MediaFormat;
-use hallmark::sign::{DeriveOptions, Original, derive_stream};
+use hallmark::sign::{DeriveOptions, Original, Rendition, derive_stream};
 use hallmark::tokens::Scope;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -22,7 +22,10 @@ use crate::state::AppState;
 
 /// The two parts of a derive request.
 #[derive(Deserialize, ToSchema)]
-#[allow(dead_code, reason = "the request body's shape, for the OpenAPI document")]
+#[allow(
+    dead_code,
+    reason = "the request body's shape, for the OpenAPI document"
+)]
 pub(crate) struct DeriveUpload {
     /// The original, with its Content Credentials, as a part with its content type.
     #[schema(format = Binary, content_media_type = "application/octet-stream")]
@@ -91,7 +94,9 @@ pub(crate) async fn derive(
             Err(e) => return Err(multipart_error(&e, state.max_body_bytes)),
         };
         let role = field.name().unwrap_or_default().to_owned();
-        let name = field.file_name().map_or_else(|| role.clone(), str::to_owned);
+        let name = field
+            .file_name()
+            .map_or_else(|| role.clone(), str::to_owned);
         let content_type = field.content_type().map(str::to_owned);
         let bytes = field
             .bytes()
@@ -133,9 +138,11 @@ pub(crate) async fn derive(
                 bytes: &original.bytes,
                 claimed: Some(original.format),
             },
-            &rendition.name,
-            Some(rendition.format),
-            &mut Cursor::new(&rendition.bytes[..]),
+            Rendition {
+                name: &rendition.name,
+                claimed: Some(rendition.format),
+                input: &mut Cursor::new(&rendition.bytes[..]),
+            },
             &mut output,
             &DeriveOptions::default(),
         )?;

@@ -11,9 +11,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::Extension;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
@@ -26,9 +26,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Caller;
 use crate::error::{ApiError, ErrorBody};
-use hallmark::tokens::Scope;
 use crate::routes::verify::{Upload as Body, declared_format};
 use crate::state::AppState;
+use hallmark::tokens::Scope;
 
 /// The soft-binding algorithm hallmark indexes.
 const ISCC: &str = hallmark::soft_binding::ISCC_ALGORITHM;

@@ -13,7 +13,8 @@ use hallmark::{Kind, MediaFormat, Report, TrainingPolicy, TrustAnchors, Use, Ver
 /// The example CA, so fuzzed files can reach the `trusted` path too.
 const EXAMPLE_CA: &str = include_str!("../../keys-example/ca.pem");
 
-fn verifier() -> &'static Verifier {
+/// The verifier every target shares, trusting the example CA.
+pub fn verifier() -> &'static Verifier {
     static VERIFIER: OnceLock<Verifier> = OnceLock::new();
     VERIFIER.get_or_init(|| {
         let anchors = TrustAnchors::from_pem("ca.pem", EXAMPLE_CA).expect("the example CA parses");

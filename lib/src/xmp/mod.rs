@@ -20,6 +20,8 @@ mod format;
 mod gif;
 mod jpeg;
 pub mod mapping;
+#[cfg(test)]
+mod merge_properties;
 mod packet;
 mod pdf;
 mod png;

@@ -225,3 +225,107 @@ fn many_namespace_declarations_do_not_explode() {
     // Either accepted or refused, quickly and without panicking.
     let _ = Packet::merge("ns.xmp", packet.as_bytes(), &deny());
 }
+
+// ---- found by the property tests (lib/src/xmp/merge_properties.rs) ----
+
+#[test]
+fn a_dropped_description_right_before_the_rdf_end_still_gets_the_statement() {
+    // Nothing between the old description and `</rdf:RDF>`: the new one
+    // went in "inside" the dropped one and was lost with it.
+    let existing = wrap(
+        "<rdf:Description rdf:about='' xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/'>\
+         <plus:DataMining>http://ns.useplus.org/ldf/vocab/DMI-ALLOWED</plus:DataMining>\
+         </rdf:Description>",
+    );
+    let out = merged(&existing, &deny());
+    let r = read_packet("t", out.as_bytes()).unwrap();
+    assert_eq!(
+        r.data_mining,
+        Some(DmiValue::Known(DataMining::Prohibited)),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_empty_description_holding_only_the_attribute_form_is_replaced() {
+    // The compact form XMP toolkits write; merging failed with "bad span".
+    let existing = wrap(
+        "<rdf:Description rdf:about='' xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/' \
+         plus:DataMining='http://ns.useplus.org/ldf/vocab/DMI-ALLOWED'/>",
+    );
+    let out = merged(&existing, &deny());
+    assert!(!out.contains("DMI-ALLOWED"), "{out}");
+    assert_eq!(out.matches("<rdf:Description").count(), 1, "{out}");
+    let r = read_packet("t", out.as_bytes()).unwrap();
+    assert_eq!(r.data_mining, Some(DmiValue::Known(DataMining::Prohibited)));
+}
+
+#[test]
+fn merging_once_is_merging_twice_whatever_the_layout() {
+    for inner in [
+        "",
+        "<rdf:Description rdf:about=''/>",
+        "<rdf:Description rdf:about=''/>\n  ",
+        "\r\n<rdf:Description rdf:about=''/>\t",
+    ] {
+        let once = merged(&wrap(inner), &seeconstraint());
+        assert_eq!(merged(&once, &seeconstraint()), once, "{inner:?}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_after_the_header_is_not_kept_in_the_body() {
+    // Found by fuzzing (xmp_merge): the body kept the mark, which merging
+    // into the bare body then dropped.
+    let existing = format!(
+        "<?xpacket begin='\u{FEFF}' id='{PACKET_ID}'?>\u{FEFF}<x:xmpmeta xmlns:x='adobe:ns:meta/'>\
+         <rdf:RDF xmlns:rdf='{RDF}'/></x:xmpmeta><?xpacket end='w'?>"
+    );
+    let once = Packet::merge("t.xmp", existing.as_bytes(), &deny()).unwrap();
+    assert!(once.body().starts_with("<x:xmpmeta"), "{}", once.body());
+    let again = Packet::merge("t.xmp", once.body().as_bytes(), &deny()).unwrap();
+    assert_eq!(again, once);
+}
+
+#[test]
+fn the_new_description_takes_the_about_of_a_kept_one() {
+    // The first description goes (it held only plus:DataMining); the new one
+    // takes the about of the one that stays, so merging again agrees.
+    let existing = wrap(
+        "<rdf:Description rdf:about='uuid:old' xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/' \
+         plus:DataMining='DMI-ALLOWED'/>\n\
+         <rdf:Description rdf:about='uuid:kept' xmlns:dc='http://purl.org/dc/elements/1.1/' \
+         dc:format='image/png'/>\n",
+    );
+    let once = merged(&existing, &deny());
+    assert_eq!(once.matches("rdf:about=\"uuid:kept\"").count(), 1, "{once}");
+    assert_eq!(merged(&once, &deny()), once);
+}
+
+#[test]
+fn a_second_wrapper_root_or_xmpmeta_is_refused() {
+    let meta = "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/></x:xmpmeta>";
+    let header = format!("<?xpacket begin='' id='{PACKET_ID}'?>");
+    for bad in [
+        format!("{header}{header}{meta}<?xpacket end='w'?>"),
+        format!("{header}{meta}<!-- {header} -->{meta}<?xpacket end='w'?>"),
+        format!("{header}{meta}<!-- {header} --><?xpacket end='w'?>"),
+        format!("{meta}{header}<?xpacket end='w'?>"),
+        format!(
+            "{header}<x:xmpmeta xmlns:x='adobe:ns:meta/'>{meta}</x:xmpmeta><?xpacket end='w'?>"
+        ),
+        // Found by fuzzing (xmp_merge): an element left open at the trailer
+        // was accepted, and merging into the result then failed.
+        format!("{header}{meta}\n<plus:DataMining>http://ns.<?xpacket end='w'?>"),
+        format!("{header}{meta}<dc:title/><?xpacket end='w'?>"),
+        format!("{meta}{meta}"),
+        // Found by fuzzing: NUL bytes between the header and x:xmpmeta.
+        format!("{header}\0\0{meta}<?xpacket end='w'?>"),
+        format!("{header}{meta}\u{1}<?xpacket end='w'?>"),
+    ] {
+        assert!(
+            matches!(refused(bad.as_bytes()), Error::BadPacket { .. }),
+            "{bad}"
+        );
+    }
+}

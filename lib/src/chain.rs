@@ -111,13 +111,21 @@ pub(crate) fn walk(store: &dyn Store, active: &str, own: &TrainingPolicy) -> Opt
         return None;
     }
     for kind in Kind::ALL {
-        let (value, source) = effective.get(&kind).cloned().unwrap_or_default();
+        let (value, source) = effective[slot(kind)].clone();
         if source != active {
             chain.sources.insert(kind.as_str().to_owned(), source);
         }
         chain.effective.set(kind, value);
     }
     Some(chain)
+}
+
+/// Per kind, in the order of [`Kind::ALL`]: a use and the manifest it comes from.
+type PerKind = [(Use, String); Kind::ALL.len()];
+
+/// Where `kind` is in a [`PerKind`].
+fn slot(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 
 /// Per kind, the effective use of the manifest `label` and the manifest it
@@ -130,11 +138,9 @@ fn effective_of(
     depth: usize,
     visited: &mut HashSet<String>,
     chain: &mut PolicyChain,
-) -> BTreeMap<Kind, (Use, String)> {
-    let mut result: BTreeMap<Kind, (Use, String)> = Kind::ALL
-        .into_iter()
-        .map(|kind| (kind, (only_if(intact, own.get(kind)), label.to_owned())))
-        .collect();
+) -> PerKind {
+    let mut result: PerKind =
+        Kind::ALL.map(|kind| (only_if(intact, own.get(kind)), label.to_owned()));
     if depth >= MAX_DEPTH {
         return result;
     }
@@ -163,12 +169,8 @@ fn effective_of(
             chain,
         );
         for kind in Kind::ALL {
-            let Some((theirs, from)) = below.get(&kind) else {
-                continue;
-            };
-            let Some((ours, _)) = result.get(&kind) else {
-                continue;
-            };
+            let (theirs, from) = &below[slot(kind)];
+            let ours = &result[slot(kind)].0;
             // A stated use of this manifest that is less restrictive than
             // what its ingredient's chain states is a widening attempt.
             let stated = own.get(kind);
@@ -185,7 +187,7 @@ fn effective_of(
                 });
             }
             if theirs.restrictiveness() > ours.restrictiveness() {
-                result.insert(kind, (theirs.clone(), from.clone()));
+                result[slot(kind)] = (theirs.clone(), from.clone());
             }
         }
     }

@@ -8,7 +8,7 @@
 //! `crypto.subtle.sign("Ed25519", key, …)` between two synchronous calls, so
 //! the key never reaches WebAssembly (and a trap in WebAssembly throws at
 //! once instead of leaving a promise pending). Everything else is
-//! [`sign_stream_async`](super::sign_stream_async), the same manifest the
+//! [`super::sign_stream_async`], the same manifest the
 //! CLI makes.
 //!
 //! ```

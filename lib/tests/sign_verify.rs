@@ -215,7 +215,13 @@ fn resigning_keeps_the_first_manifest_as_parent() {
     assert_eq!(report.ingredients.len(), 1);
     assert_eq!(report.ingredients[0].relationship, "parentOf");
     assert!(report.ingredients[0].active_manifest.is_some());
-    assert_eq!(report.may_use(Kind::AiInference), Answer::Allowed);
+    // The first manifest's "not allowed" stands: a manifest cannot allow
+    // more than its parent (hallmark::chain), and the attempt is flagged.
+    assert_eq!(report.policy.get(Kind::AiInference), &Use::Allowed);
+    assert_eq!(report.may_use(Kind::AiInference), Answer::NotAllowed);
+    let chain = report.chain.as_ref().unwrap();
+    assert_eq!(chain.widening.len(), 1, "{chain:?}");
+    assert_eq!(chain.widening[0].kind, "ai_inference");
     assert_eq!(report.may_use(Kind::AiTraining), Answer::NotAllowed);
 }
 

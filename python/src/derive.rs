@@ -60,7 +60,14 @@ pub(crate) fn derive<'py>(
     let derived = py.detach(|| {
         guarded(&label, || {
             let original = CheckedOriginal::from_file(&verifier, &original, &options)?;
-            derive_file(&credentials, &original, &rendition, &output, &options, overwrite)
+            derive_file(
+                &credentials,
+                &original,
+                &rendition,
+                &output,
+                &options,
+                overwrite,
+            )
         })
     });
     let derived = derived.map_err(|(kind, message)| raise(kind, message))?;

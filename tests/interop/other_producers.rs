@@ -270,7 +270,13 @@ fn assert_same_details(what: &str, ours: &Value, theirs: &Value) {
         .iter()
         .map(|i| json!({"title": i["title"], "relationship": i["relationship"]}))
         .collect();
-    assert_eq!(json!(ingredients), theirs["ingredients"], "{what}");
+    let their_ingredients: Vec<Value> = theirs["ingredients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({"title": i["title"], "relationship": i["relationship"]}))
+        .collect();
+    assert_eq!(ingredients, their_ingredients, "{what}");
     assert_eq!(hallmark_uses(ours), oracle_uses(theirs), "{what}");
 }
 

@@ -3,13 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use hallmark::Overwrite;
 use hallmark::sign::{CheckedOriginal, DeriveOptions, derive_file};
 
 use crate::args::DeriveArgs;
 use crate::common::credentials::load_signing_credentials;
 use crate::common::kinds::parse_kinds;
-use crate::common::publishing::{publish_one, repository_client};
+use crate::common::publishing::{overwrite_if, publish_one, publishing_to};
 use crate::common::verifying::verifier_for;
 use crate::exit::ExitStatus;
 use crate::failure::Failure;
@@ -37,16 +36,8 @@ pub(crate) fn run(args: &DeriveArgs) -> Result<ExitStatus, Failure> {
     let destinations = destinations(args)?;
     let verifier = verifier_for(&args.trust)?;
     let credentials = load_signing_credentials(args.credentials.as_ref(), &args.passphrase)?;
-    let repository = args
-        .publish
-        .as_deref()
-        .map(|url| repository_client(url, &args.token))
-        .transpose()?;
-    let overwrite = if args.force {
-        Overwrite::Replace
-    } else {
-        Overwrite::Never
-    };
+    let repository = publishing_to(args.publish.as_deref(), &args.token)?;
+    let overwrite = overwrite_if(args.force);
     // The original is checked once, and refused for every rendition alike.
     let original = CheckedOriginal::from_file(&verifier, &args.from, &options)?;
     let mut out = Output::stdout();

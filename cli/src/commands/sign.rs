@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::common::credentials::load_signing_credentials;
 use crate::common::kinds::policy_from;
-use crate::common::publishing::{publish_one, repository_client};
+use crate::common::publishing::{overwrite_if, publish_one, publishing_to};
 use crate::exit::ExitStatus;
 use hallmark::Overwrite;
 use hallmark::credentials::SigningCredentials;
@@ -73,16 +73,8 @@ pub(crate) fn run(args: &SignArgs) -> Result<ExitStatus, Failure> {
     })?;
     let Plan { tasks, refused } = plan(args, expanded.files)?;
     let credentials = load_signing_credentials(args.credentials.as_ref(), &args.passphrase)?;
-    let repository = args
-        .publish
-        .as_deref()
-        .map(|url| repository_client(url, &args.token))
-        .transpose()?;
-    let overwrite = if args.force {
-        Overwrite::Replace
-    } else {
-        Overwrite::Never
-    };
+    let repository = publishing_to(args.publish.as_deref(), &args.token)?;
+    let overwrite = overwrite_if(args.force);
 
     let progress = Progress::new(tasks.len(), "signing", true);
     for skipped in &expanded.skipped {

@@ -7,7 +7,7 @@ use std::path::Path;
 use hallmark::format::read_head;
 use hallmark::recover::http::{HttpResolver, Published};
 use hallmark::verify::BARE_STORE_MEDIA_TYPE;
-use hallmark::{Error, MediaFormat};
+use hallmark::{Error, MediaFormat, Overwrite};
 
 use crate::args::TokenArgs;
 use crate::failure::Failure;
@@ -39,6 +39,24 @@ pub(crate) fn repository_client(url: &str, token: &TokenArgs) -> Result<HttpReso
         Some(token) => client.with_token(secrecy::SecretString::from(token)),
         None => client,
     })
+}
+
+/// The client of `--publish URL` (with the token of `token`), when given:
+/// what `sign` and `derive` publish each signed file with.
+pub(crate) fn publishing_to(
+    url: Option<&str>,
+    token: &TokenArgs,
+) -> Result<Option<HttpResolver>, Failure> {
+    url.map(|url| repository_client(url, token)).transpose()
+}
+
+/// `--force` as the library's [`Overwrite`]: replace existing outputs, or never.
+pub(crate) fn overwrite_if(force: bool) -> Overwrite {
+    if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Never
+    }
 }
 
 /// The largest file uploaded (the service's default body limit).

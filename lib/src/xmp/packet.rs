@@ -278,11 +278,10 @@ fn description(statement: &Statement, about: &str, declare_rdf: bool) -> String 
     d
 }
 
-/// `text` without the characters XML 1.0 cannot hold (they become spaces).
+/// `text` without the characters XML 1.0 cannot hold, nor the C1 controls
+/// XML 1.1 refuses raw (they become spaces).
 fn xml_chars(text: &str) -> Cow<'_, str> {
-    let bad = |c: char| {
-        (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
-    };
+    let bad = |c: char| !is_xml_char(c) || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
     if text.chars().any(bad) {
         Cow::Owned(text.chars().map(|c| if bad(c) { ' ' } else { c }).collect())
     } else {
@@ -488,6 +487,7 @@ fn parse<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>> {
                         format!("elements nest more than {MAX_DEPTH} deep"),
                     ));
                 }
+                check_attrs(file, e)?;
                 let (ns, local) = resolve_element(&reader, e);
                 let in_rdf = matches!(stack.last(), Some(Frame::Rdf));
                 if let Some(Frame::TopDescription { content, props, .. }) = stack.last_mut() {
@@ -547,7 +547,6 @@ fn parse<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>> {
                 } else if matches!(parent, Some(Frame::TopDescription { .. }))
                     && let Some(prop) = Prop::of(ns, &local)
                 {
-                    check_attrs(file, e)?;
                     let resource = attr_value(file, &reader, e, RDF_NS, b"resource")?;
                     Frame::Property {
                         prop,
@@ -560,13 +559,11 @@ fn parse<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>> {
                     && local == b"li"
                     && stack.iter().any(|f| matches!(f, Frame::Property { .. }))
                 {
-                    check_attrs(file, e)?;
                     Frame::Item {
                         lang: xml_lang(file, e)?,
                         text: String::new(),
                     }
                 } else if ns == META_NS.as_bytes() && local == b"xmpmeta" {
-                    check_attrs(file, e)?;
                     metas += 1;
                     if metas > 1 {
                         return Err(Error::bad_packet(
@@ -579,7 +576,6 @@ fn parse<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>> {
                     }
                     Frame::Meta
                 } else {
-                    check_attrs(file, e)?;
                     Frame::Other
                 };
                 stack.push(frame);
@@ -669,20 +665,9 @@ fn parse<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>> {
             "it holds a second xpacket wrapper inside the packet",
         ));
     }
-    // Control characters XML 1.0 does not allow (NUL among them), which the
-    // XML reader lets through between elements.
-    if let Some(c) = inner
-        .chars()
-        .find(|c| *c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        return Err(Error::bad_packet(
-            file,
-            format!(
-                "it holds the character U+{:04X}, which XML does not allow",
-                u32::from(c)
-            ),
-        ));
-    }
+    // Characters XML 1.0 does not allow (NUL among them), which the XML
+    // reader lets through between elements.
+    check_xml_chars(file, inner)?;
     Ok(Parsed {
         text,
         body,
@@ -789,7 +774,10 @@ fn push_text(stack: &mut [Frame], content: &str) {
 fn resolve_ref(file: &str, r: &BytesRef<'_>) -> Result<char> {
     if r.is_char_ref() {
         return match r.resolve_char_ref() {
-            Ok(Some(c)) => Ok(c),
+            // `&#22;` is as ill-formed as the character itself: XML's
+            // references may only stand for characters it allows.
+            Ok(Some(c)) if is_xml_char(c) => Ok(c),
+            Ok(Some(c)) => Err(not_allowed(file, c)),
             _ => Err(Error::bad_packet(file, "a character reference is invalid")),
         };
     }
@@ -826,10 +814,12 @@ fn prefix_is(reader: &NsReader<&[u8]>, qname: &[u8], ns: &str) -> bool {
     )
 }
 
-/// Checks that an element's attributes are well formed (no duplicates, quoted values).
+/// Checks that an element's attributes are well formed: no duplicates,
+/// quoted values, only references that resolve to characters XML allows.
 fn check_attrs(file: &str, e: &BytesStart<'_>) -> Result<()> {
     for attr in e.attributes() {
-        attr.map_err(|err| Error::bad_packet(file, format!("bad attribute: {err}")))?;
+        let attr = attr.map_err(|err| Error::bad_packet(file, format!("bad attribute: {err}")))?;
+        decoded_value(file, &attr)?;
     }
     Ok(())
 }
@@ -851,10 +841,8 @@ fn collect_attrs(
             _ => None,
         };
         if let Some(p) = prop {
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|err| Error::bad_packet(file, format!("bad attribute value: {err}")))?;
-            set_reading(reading, p, value.into_owned());
+            let value = decoded_value(file, &attr)?;
+            set_reading(reading, p, value);
         }
         let structural = attr.key.as_namespace_binding().is_some()
             || matches!(&res, ResolveResult::Bound(Namespace(ns)) if *ns == RDF_NS.as_bytes() && local.as_ref() == b"about");
@@ -866,6 +854,45 @@ fn collect_attrs(
         });
     }
     Ok(out)
+}
+
+/// An attribute's value with its references resolved and whitespace
+/// normalized as XML 1.0 does, refused when it holds a character XML does not
+/// allow (written as a reference, which the XML reader resolves unchecked).
+fn decoded_value(
+    file: &str,
+    attr: &quick_xml::events::attributes::Attribute<'_>,
+) -> Result<String> {
+    let value = attr
+        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .map_err(|err| Error::bad_packet(file, format!("bad attribute value: {err}")))?;
+    check_xml_chars(file, &value)?;
+    Ok(value.into_owned())
+}
+
+/// Refuses text holding a character outside XML 1.0's `Char` production.
+fn check_xml_chars(file: &str, text: &str) -> Result<()> {
+    match text.chars().find(|c| !is_xml_char(*c)) {
+        Some(c) => Err(not_allowed(file, c)),
+        None => Ok(()),
+    }
+}
+
+/// Whether XML 1.0 allows `c` in a document: tab, line feed, carriage
+/// return, and everything from the space up except U+FFFE and U+FFFF (a
+/// `char` is never a surrogate).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+fn not_allowed(file: &str, c: char) -> Error {
+    Error::bad_packet(
+        file,
+        format!(
+            "it holds the character U+{:04X}, which XML does not allow",
+            u32::from(c)
+        ),
+    )
 }
 
 /// The unescaped value of attribute `{ns}local`, if present.
@@ -882,10 +909,8 @@ fn attr_value(
         if matches!(res, ResolveResult::Bound(Namespace(n)) if n == ns.as_bytes())
             && name.as_ref() == local
         {
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|err| Error::bad_packet(file, format!("bad attribute value: {err}")))?;
-            return Ok(Some(value.into_owned()));
+            let value = decoded_value(file, &attr)?;
+            return Ok(Some(value));
         }
     }
     Ok(None)
@@ -904,9 +929,7 @@ fn xml_lang(file: &str, e: &BytesStart<'_>) -> Result<Option<String>> {
     for attr in e.attributes() {
         let attr = attr.map_err(|err| Error::bad_packet(file, format!("bad attribute: {err}")))?;
         if attr.key.as_ref() == b"xml:lang" {
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|err| Error::bad_packet(file, format!("bad attribute value: {err}")))?;
+            let value = decoded_value(file, &attr)?;
             return Ok(Some(value.trim().to_ascii_lowercase()));
         }
     }

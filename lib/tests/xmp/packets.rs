@@ -329,3 +329,35 @@ fn a_second_wrapper_root_or_xmpmeta_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_reference_to_a_character_xml_does_not_allow_is_refused() {
+    // Found by fuzzing (xmp_merge): `&#22;` in an `rdf:about` was resolved
+    // unchecked, and the new description then held the raw control
+    // character, so the merged packet no longer parsed.
+    for bad in [
+        wrap("<rdf:Description rdf:about='a&#22;b'/>"),
+        wrap(
+            "<rdf:Description rdf:about='' xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>Sun&#x16;set</dc:title></rdf:Description>",
+        ),
+        wrap(
+            "<rdf:Description rdf:about='' xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/' plus:DataMining='&#1;'/>",
+        ),
+        wrap("<rdf:Description rdf:about='&#xFFFE;'/>"),
+        wrap("<rdf:Description rdf:about='' xml:lang='&#27;'/>"),
+    ] {
+        let err = refused(bad.as_bytes());
+        assert!(matches!(err, Error::BadPacket { .. }), "{bad}");
+        assert!(
+            err.to_string().contains("which XML does not allow"),
+            "{err}"
+        );
+    }
+    // What XML allows still reads, written as a reference or not.
+    let fine = wrap(
+        "<rdf:Description rdf:about='&#9;&#xE9;t&#233;' xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title>&#x1F305;&#10;</dc:title></rdf:Description>",
+    );
+    let once = merged(&fine, &deny());
+    assert!(once.contains("rdf:about=\"\tété\""), "{once}");
+    assert_eq!(merged(&once, &deny()), once);
+}

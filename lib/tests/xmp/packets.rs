@@ -361,3 +361,15 @@ fn a_reference_to_a_character_xml_does_not_allow_is_refused() {
     assert!(once.contains("rdf:about=\"\tété\""), "{once}");
     assert_eq!(merged(&once, &deny()), once);
 }
+
+#[test]
+fn the_fuzzers_packet_is_refused_by_reading_and_merging_alike() {
+    let found = include_bytes!("../../../tests/fixtures/xmp/fuzz-char-ref-in-about.xmp");
+    // The first byte picked the policy; the rest is the packet.
+    let err = refused(&found[1..]);
+    assert!(
+        err.to_string()
+            .ends_with("it holds the character U+0016, which XML does not allow"),
+        "{err}"
+    );
+}

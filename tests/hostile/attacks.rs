@@ -524,3 +524,20 @@ fn a_sidecar_that_belongs_to_another_file_is_invalid() {
     assert_eq!(failure_codes(&report), ["assertion.dataHash.mismatch"]);
     assert_never_allowed(&report);
 }
+
+/// Found by fuzzing (`fingerprint_decode`): a 2 KiB WebP whose `XMP ` chunk
+/// declares 2.8 GB. The WebP decoder allocates a metadata chunk's declared
+/// size before reading it and is given no memory limit, so reading the
+/// orientation allocated 2.8 GB. hallmark now reads no metadata that does
+/// not fit in the file.
+#[test]
+fn a_webp_declaring_a_huge_metadata_chunk_is_fingerprinted_without_allocating_it() {
+    use hallmark::fingerprint::Fingerprint;
+    let name = "fuzz-webp-xmp-chunk-of-2.8-gigabytes.webp";
+    let bytes = std::fs::read(media_dir().join("../hostile").join(name)).unwrap();
+    let (result, peak) = peak_heap(|| Fingerprint::of_bytes(name, &bytes));
+    assert!(peak < HEAP_BOUND, "{} MiB of heap", peak >> 20);
+    // Its pixels do not decode either (the canvas and the VP8 frame disagree).
+    let err = result.unwrap_err().to_string();
+    assert!(err.starts_with(&format!("{name}: ")), "{err}");
+}

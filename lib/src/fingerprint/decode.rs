@@ -78,7 +78,11 @@ pub(super) fn decode(
     decoder
         .set_limits(image_limits(limits))
         .map_err(|e| decoder_error(name, format, e))?;
-    let orientation = read_orientation(&mut decoder);
+    let orientation = if format != ImageFormat::WebP || webp_metadata_within(bytes) {
+        read_orientation(&mut decoder)
+    } else {
+        Orientation::NoTransforms
+    };
     let image = DynamicImage::from_decoder(decoder).map_err(|e| decoder_error(name, format, e))?;
     Ok(Decoded {
         image,
@@ -208,6 +212,32 @@ fn read_orientation(decoder: &mut impl ImageDecoder) -> Orientation {
         .unwrap_or(Orientation::NoTransforms)
 }
 
+/// Whether every `EXIF`, `XMP ` and `ICCP` chunk of a WebP lies within `bytes`. The WebP
+/// decoder allocates a metadata chunk's declared size before reading it, with no memory limit
+/// (the `image` crate gives it none), so a 2 KiB file declaring a 2.8 GB `XMP ` chunk would
+/// allocate 2.8 GB. Such a file's metadata is not read: its orientation is the identity, and
+/// its pixels decode, or fail, on their own.
+fn webp_metadata_within(bytes: &[u8]) -> bool {
+    let len = bytes.len() as u64;
+    // After `RIFF`, its size and `WEBP`: chunks of a fourcc, a little-endian size, the data
+    // and a pad byte when the size is odd. The decoder walks them the same way.
+    let mut position: u64 = 12;
+    loop {
+        let header = usize::try_from(position)
+            .ok()
+            .and_then(|at| bytes.get(at..at.checked_add(8)?));
+        let Some(&[f0, f1, f2, f3, s0, s1, s2, s3]) = header else {
+            return true;
+        };
+        let size = u64::from(u32::from_le_bytes([s0, s1, s2, s3]));
+        let end = position + 8 + size;
+        if matches!(&[f0, f1, f2, f3], b"EXIF" | b"XMP " | b"ICCP") && end > len {
+            return false;
+        }
+        position = end + (size & 1);
+    }
+}
+
 /// Finds `tiff:Orientation="N"` or `tiff:Orientation>N` in an XMP packet (Pillow's pattern
 /// `tiff:Orientation(="|>)([0-9])`, first match).
 fn xmp_orientation(xmp: &[u8]) -> Option<Orientation> {
@@ -261,6 +291,46 @@ mod tests {
             Some(Orientation::Rotate180)
         );
         assert_eq!(xmp_orientation(b"no orientation here"), None);
+    }
+
+    /// A WebP container: `RIFF`, a size, `WEBP`, then `(fourcc, declared size, data)` chunks,
+    /// each padded to an even length.
+    fn webp(chunks: &[(&[u8; 4], u32, &[u8])]) -> Vec<u8> {
+        let mut body = b"WEBP".to_vec();
+        for (fourcc, size, data) in chunks {
+            body.extend_from_slice(*fourcc);
+            body.extend_from_slice(&size.to_le_bytes());
+            body.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                body.push(0);
+            }
+        }
+        let mut file = b"RIFF".to_vec();
+        file.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        file.extend_from_slice(&body);
+        file
+    }
+
+    #[test]
+    fn webp_metadata_is_read_only_when_it_fits_in_the_file() {
+        let fits = webp(&[
+            (b"VP8X", 10, &[0; 10]),
+            (b"EXIF", 3, b"abc"),
+            (b"XMP ", 4, b"<x/>"),
+        ]);
+        assert!(webp_metadata_within(&fits));
+        // Any metadata chunk reaching past the end, the largest size included.
+        for fourcc in [b"EXIF", b"XMP ", b"ICCP"] {
+            for declared in [5, 1 << 20, u32::MAX] {
+                let past = webp(&[(b"VP8X", 10, &[0; 10]), (fourcc, declared, b"abcd")]);
+                assert!(!webp_metadata_within(&past), "{fourcc:?} {declared}");
+            }
+        }
+        // Image data reaching past the end is the pixel decoder's business.
+        assert!(webp_metadata_within(&webp(&[(b"VP8 ", u32::MAX, b"")])));
+        // A truncated header, or none at all.
+        assert!(webp_metadata_within(b"RIFF\0\0\0\0WEBPXM"));
+        assert!(webp_metadata_within(b""));
     }
 
     #[test]

@@ -232,12 +232,15 @@ impl Packet {
     }
 }
 
-/// `text` without its trailing spaces and tabs and then one line break: what
-/// is left before an element removed with its indentation and line.
+/// `text` without its trailing spaces and tabs and then one line break (CR
+/// LF, LF, or a lone CR, which XML also reads as a line end): what is left
+/// before an element removed with its indentation and line.
 fn without_line_end(text: &str) -> &str {
     let line = text.trim_end_matches([' ', '\t']);
-    line.strip_suffix('\n')
-        .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l))
+    line.strip_suffix("\r\n")
+        .or_else(|| line.strip_suffix('\n'))
+        .or_else(|| line.strip_suffix('\r'))
+        .unwrap_or(line)
 }
 
 /// `text[from..to]`, or an error (positions come from the parser and are

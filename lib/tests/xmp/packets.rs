@@ -288,6 +288,34 @@ fn a_byte_order_mark_after_the_header_is_not_kept_in_the_body() {
 }
 
 #[test]
+fn a_lone_carriage_return_ends_a_line_for_merging_as_for_xml() {
+    // Found by fuzzing (xmp_merge): before `</rdf:RDF>` a lone CR was kept
+    // and a LF added after it, but removing the new description again took
+    // CR LF as one line end, so merging twice differed from merging once.
+    let existing = format!(
+        "<rdf:RDF xmlns:rdf='{RDF}'>\n <rdf:Description rdf:about=''\n  \
+         xmlns:dc='http://purl.org/dc/elements/1.1/'>\n  </rdf:Description>\r</rdf:RDF>"
+    );
+    let once = merged(&existing, &deny());
+    assert!(
+        once.contains("</rdf:Description>\n <rdf:Description"),
+        "{once:?}"
+    );
+    assert_eq!(merged(&once, &deny()), once);
+    // Lone CRs throughout, around a property that merging replaces.
+    let existing = format!(
+        "<rdf:RDF xmlns:rdf='{RDF}'>\r <rdf:Description rdf:about=''\r  \
+         xmlns:plus='http://ns.useplus.org/ldf/xmp/1.0/' xmlns:dc='http://purl.org/dc/elements/1.1/'>\r  \
+         <plus:DataMining>http://ns.useplus.org/ldf/vocab/DMI-ALLOWED</plus:DataMining>\r  \
+         <dc:format>image/png</dc:format>\r </rdf:Description>\r</rdf:RDF>"
+    );
+    let once = merged(&existing, &deny());
+    assert!(!once.contains("DMI-ALLOWED"), "{once:?}");
+    assert!(once.contains("<dc:format>image/png</dc:format>"), "{once:?}");
+    assert_eq!(merged(&once, &deny()), once);
+}
+
+#[test]
 fn the_new_description_takes_the_about_of_a_kept_one() {
     // The first description goes (it held only plus:DataMining); the new one
     // takes the about of the one that stays, so merging again agrees.

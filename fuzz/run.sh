@@ -17,6 +17,12 @@ done
 cargo +nightly fuzz build -O
 mkdir -p logs
 
+# Crashes, timeouts, out-of-memory and leaks in artifacts/TARGET (slow-unit
+# files are only reports).
+count_findings() {
+    find "artifacts/$1" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l
+}
+
 run_one() {
     local target="$1" timeout=10
     # Every credentials input that parses runs scrypt (up to twice hallmark's own
@@ -29,18 +35,22 @@ run_one() {
     local leaks=1
     [ "$target" = shard_reader ] && leaks=0
     mkdir -p "corpus/$target" "artifacts/$target"
+    local earlier started=$SECONDS
+    earlier="$(count_findings "$target")"
     # -timeout: seconds one input may take; -rss_limit_mb: 2 GiB (also the
     # largest single allocation); -max_len: inputs up to 256 KiB (signed seeds
     # are a few tens of KiB).
     cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2048 -max_len=262144 \
         -detect_leaks="$leaks" -print_final_stats=1 > "logs/$target.log" 2>&1 || true
-    local execs corpus findings
+    local took=$((SECONDS - started)) execs corpus findings
     execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$target.log" | grep -o '[0-9]*$' || echo '?')"
     corpus="$(find "corpus/$target" -type f | wc -l)"
-    # Crashes, timeouts, out-of-memory and leaks (slow-unit files are only reports).
-    findings="$(find "artifacts/$target" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)"
-    echo "$target: ${execs:-?} executions in ${seconds} s, corpus $corpus, findings $findings"
+    findings=$(($(count_findings "$target") - earlier))
+    local how="in $took s"
+    # libFuzzer stops at its first finding.
+    [ "$findings" -gt 0 ] && how="in $took s, stopped at its first finding (logs/$target.log)"
+    echo "$target: ${execs:-?} executions $how, corpus $corpus, findings $findings"
 }
 
 running=0

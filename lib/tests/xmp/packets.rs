@@ -311,7 +311,10 @@ fn a_lone_carriage_return_ends_a_line_for_merging_as_for_xml() {
     );
     let once = merged(&existing, &deny());
     assert!(!once.contains("DMI-ALLOWED"), "{once:?}");
-    assert!(once.contains("<dc:format>image/png</dc:format>"), "{once:?}");
+    assert!(
+        once.contains("<dc:format>image/png</dc:format>"),
+        "{once:?}"
+    );
     assert_eq!(merged(&once, &deny()), once);
 }
 

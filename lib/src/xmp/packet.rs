@@ -266,7 +266,7 @@ fn description(statement: &Statement, about: &str, declare_rdf: bool) -> String 
     let mut d = format!(
         " <rdf:Description rdf:about=\"{}\"{rdf}\n  xmlns:plus=\"{PLUS_NS}\">\n  \
          <plus:DataMining>{}</plus:DataMining>\n",
-        esc(about),
+        escape_attribute(about),
         esc(&statement.data_mining.uri()),
     );
     if let Some(text) = &statement.other_constraints {
@@ -279,6 +279,24 @@ fn description(statement: &Statement, about: &str, declare_rdf: bool) -> String 
     }
     d.push_str(" </rdf:Description>\n");
     d
+}
+
+/// `value` escaped for a double-quoted attribute so that it reads back the
+/// same: markup escaped, and tab, line feed and carriage return written as
+/// references, which survive the attribute-value normalization that turns
+/// them into spaces when raw.
+fn escape_attribute(value: &str) -> String {
+    let escaped = quick_xml::escape::escape(value);
+    let mut out = String::with_capacity(escaped.len());
+    for c in escaped.chars() {
+        match c {
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `text` without the characters XML 1.0 cannot hold, nor the C1 controls

@@ -274,7 +274,9 @@ fn description(statement: &Statement, about: &str, declare_rdf: bool) -> String 
             "  <plus:OtherConstraints>\n   <rdf:Alt>\n    \
              <rdf:li xml:lang=\"x-default\">{}</rdf:li>\n   </rdf:Alt>\n  \
              </plus:OtherConstraints>\n",
-            esc(&xml_chars(text))
+            // A raw CR would read back as a line feed (XML normalizes line
+            // ends in text); as a reference it stays.
+            esc(&xml_chars(text)).replace('\r', "&#13;")
         ));
     }
     d.push_str(" </rdf:Description>\n");

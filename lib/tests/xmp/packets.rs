@@ -343,6 +343,23 @@ fn an_about_with_a_tab_keeps_it_through_merging() {
 }
 
 #[test]
+fn constraint_text_with_carriage_returns_reads_back_unchanged() {
+    // hallmark's own wording is one line a kind, but a statement's text is
+    // the caller's: a CR in it must not read back as a line feed.
+    let statement = Statement {
+        data_mining: DataMining::ProhibitedSeeConstraint,
+        other_constraints: Some("Licence:\r\nask first\rthen pay".into()),
+    };
+    let written = Packet::new(&statement).to_bytes(0);
+    let reading = read_packet("t.xmp", &written).unwrap();
+    assert_eq!(reading.other_constraints, statement.other_constraints);
+    let once = merged(&wrap(""), &statement);
+    let reading = read_packet("t.xmp", once.as_bytes()).unwrap();
+    assert_eq!(reading.other_constraints, statement.other_constraints);
+    assert_eq!(merged(&once, &statement), once);
+}
+
+#[test]
 fn the_new_description_takes_the_about_of_a_kept_one() {
     // The first description goes (it held only plus:DataMining); the new one
     // takes the about of the one that stays, so merging again agrees.

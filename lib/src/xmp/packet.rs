@@ -157,7 +157,9 @@ impl Packet {
                             // before: the same text that removing it again
                             // (its indentation and line with it) leaves.
                             out.push_str(without_line_end(span(file, text, at, edit.start)?));
-                            out.push('\n');
+                            // A CR still left would make one CR LF with a
+                            // lone LF, which removal takes whole: add CR LF.
+                            out.push_str(if out.ends_with('\r') { "\r\n" } else { "\n" });
                             at = edit.start;
                             desc
                         }

@@ -302,6 +302,14 @@ fn a_lone_carriage_return_ends_a_line_for_merging_as_for_xml() {
         "{once:?}"
     );
     assert_eq!(merged(&once, &deny()), once);
+    // Found by fuzzing too: two CRs, of which one stays before the new line.
+    for ends in ["\n\r\r ", "\r\r", "\r\r\n", "\r \r"] {
+        let existing = format!(
+            "<rdf:RDF xmlns:rdf='{RDF}'>\n <rdf:Description rdf:about=''/>{ends}</rdf:RDF>"
+        );
+        let once = merged(&existing, &deny());
+        assert_eq!(merged(&once, &deny()), once, "{ends:?}");
+    }
     // Lone CRs throughout, around a property that merging replaces.
     let existing = format!(
         "<rdf:RDF xmlns:rdf='{RDF}'>\r <rdf:Description rdf:about=''\r  \

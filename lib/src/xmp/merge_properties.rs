@@ -44,7 +44,12 @@ fn any_statement() -> impl Strategy<Value = (TrainingPolicy, Statement)> {
 
 /// Whitespace between two pieces of markup, as tools write it (or none).
 fn gap() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec!["", "\n", "\n ", "\n  ", "\r\n", " ", "\t", "\n\n"])
+    prop::sample::select(vec![
+        "", "\n", "\n ", "\n  ", "\r\n", " ", "\t", "\n\n",
+        // Lone CRs (classic Mac line ends, or mixed), which XML reads as
+        // line ends too.
+        "\r", "\r\r", "\n\r", "\r \r", "\r\r\n ",
+    ])
 }
 
 /// A property of a description, in element or attribute form; `marker`
@@ -98,7 +103,12 @@ struct Description {
 
 fn any_description() -> impl Strategy<Value = Description> {
     (
-        prop::option::of(prop::sample::select(vec!["", "uuid:faf5bdd5-ba3d-11da"])),
+        prop::option::of(prop::sample::select(vec![
+            "",
+            "uuid:faf5bdd5-ba3d-11da",
+            // References to whitespace that attribute normalization keeps.
+            "uuid:a&#9;b&#10;c&#13;",
+        ])),
         prop::collection::vec(any_prop(), 0..4),
         prop::collection::vec(gap(), 6),
     )

@@ -53,7 +53,8 @@ pub use routes::health::Health;
 pub use routes::repository::{
     Algorithm, BindingBody, MatchAnswer, MatchItem, PublishAnswer, SupportedAlgorithms,
 };
-pub use routes::verify::{BatchAnswer, BatchItem, BatchUpload, Upload, VerifyAnswer, VerifyQuery};
+pub use routes::shared::Upload;
+pub use routes::verify::{BatchAnswer, BatchItem, BatchUpload, VerifyAnswer, VerifyQuery};
 pub use state::AppState;
 
 /// How long in-flight requests may run on after a shutdown signal.

@@ -35,5 +35,8 @@ pub struct AppState {
     /// What one signer may store, and the disk kept free.
     pub(crate) limits: hallmark::repository::Limits,
     /// The credentials `POST /v1/derive` signs renditions with, when it is on.
-    pub(crate) derive_credentials: Option<crate::routes::derive::DeriveCredentials>,
+    pub(crate) derive_credentials: Option<DeriveCredentials>,
 }
+
+/// The service's credentials for deriving, shared by every request.
+pub(crate) type DeriveCredentials = Arc<hallmark::credentials::SigningCredentials>;

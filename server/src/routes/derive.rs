@@ -4,7 +4,6 @@
 //! with the `derive` scope.
 
 use std::io::Cursor;
-use std::sync::Arc;
 
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::middleware::multipart_error;
-use crate::routes::verify::declared_format;
+use crate::routes::shared::{declared_format, run_limited};
 use crate::state::AppState;
 
 /// The two parts of a derive request.
@@ -128,7 +127,7 @@ pub(crate) async fn derive(
         ));
     };
     let mime = rendition.format.mime_type();
-    let (signed, parent) = crate::routes::repository::run_limited(&state, move |verifier| {
+    let (signed, parent) = run_limited(&state, move |verifier| {
         let mut output = Cursor::new(Vec::new());
         let derived = derive_stream(
             &credentials,
@@ -159,6 +158,3 @@ pub(crate) async fn derive(
     }
     Ok(response)
 }
-
-/// The service's credentials for deriving, shared by every request.
-pub(crate) type DeriveCredentials = Arc<hallmark::credentials::SigningCredentials>;

@@ -3,4 +3,5 @@
 pub(crate) mod derive;
 pub(crate) mod health;
 pub(crate) mod repository;
+pub(crate) mod shared;
 pub(crate) mod verify;

@@ -9,7 +9,6 @@
 //! codes. Without `--repository` these routes answer 404 `no_repository`.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -18,7 +17,6 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use base64::Engine;
-use hallmark::Verifier;
 use hallmark::repository::{MAX_RESULTS_LIMIT, Repository, Upload};
 use hallmark::verify::BARE_STORE_MEDIA_TYPE;
 use serde::{Deserialize, Serialize};
@@ -26,7 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::Caller;
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::verify::{Upload as Body, declared_format};
+use crate::routes::shared::{Upload as Body, declared_format, run_limited};
 use crate::state::AppState;
 use hallmark::tokens::Scope;
 
@@ -489,37 +487,4 @@ pub(crate) async fn publish(
         "published"
     );
     Ok((status, Json(answer)).into_response())
-}
-
-/// Run CPU-bound work on the blocking pool, within the verification pool's
-/// limit and the request timeout.
-pub(crate) async fn run_limited<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&Verifier) -> hallmark::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    let permit = Arc::clone(&state.pool).acquire_owned().await.map_err(|_| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "shutting_down",
-            "the service is stopping",
-        )
-    })?;
-    let verifier = Arc::clone(&state.verifier);
-    let job = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        work(&verifier)
-    });
-    match tokio::time::timeout(state.timeout, job).await {
-        Ok(Ok(result)) => result.map_err(|e| ApiError::from_library(&e)),
-        Ok(Err(_panicked)) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the work failed unexpectedly",
-        )),
-        Err(_elapsed) => Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            format!("the work took longer than {} s", state.timeout.as_secs()),
-        )),
-    }
 }

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::middleware::{Verified, multipart_error, too_large};
+use crate::routes::shared::{Upload, declared_format};
 use crate::state::AppState;
 
 /// The answer of `POST /v1/verify`: the report, and `may_use` when `?for=` asked.
@@ -55,11 +56,6 @@ pub struct BatchAnswer {
     pub reports: Vec<BatchItem>,
 }
 
-/// A file, as the request body.
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct Upload(pub Vec<u8>);
-
 /// Files as multipart form parts (any field name; each part's
 /// `Content-Type` or file name extension gives its format).
 #[derive(ToSchema)]
@@ -81,38 +77,6 @@ pub struct VerifyQuery {
     /// The format, by extension (`jpg`, `png`, `wav`, …), when the body is
     /// sent as `application/octet-stream`.
     format: Option<String>,
-}
-
-/// The format a request declares, from its content type or `?format=`.
-pub(crate) fn declared_format(
-    content_type: Option<&str>,
-    format: Option<&str>,
-) -> Result<MediaFormat, ApiError> {
-    let unsupported = |what: String| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            what,
-        )
-    };
-    if let Some(ext) = format {
-        return MediaFormat::from_extension(ext)
-            .ok_or_else(|| unsupported(format!("unknown format \"{ext}\"")));
-    }
-    let mime = content_type
-        .map(|c| c.split(';').next().unwrap_or(c).trim().to_ascii_lowercase())
-        .ok_or_else(|| {
-            unsupported(
-                "a Content-Type is required (or application/octet-stream with ?format=)".into(),
-            )
-        })?;
-    if mime == "application/octet-stream" {
-        return Err(unsupported(
-            "application/octet-stream needs ?format=EXTENSION, e.g. ?format=jpg".into(),
-        ));
-    }
-    MediaFormat::from_mime_type(&mime)
-        .ok_or_else(|| unsupported(format!("hallmark does not verify {mime}")))
 }
 
 fn parse_kind(kind: Option<&str>) -> Result<Option<Kind>, ApiError> {

@@ -127,7 +127,7 @@ pub(crate) async fn derive(
         ));
     };
     let mime = rendition.format.mime_type();
-    let (signed, parent) = run_limited(&state, move |verifier| {
+    let (signed, parent) = run_limited(&state, "the work", move |verifier| {
         let mut output = Cursor::new(Vec::new());
         let derived = derive_stream(
             &credentials,

@@ -310,7 +310,7 @@ pub(crate) async fn matches_by_content(
             format!("no fingerprint of {}: {reason}", format.name()),
         ));
     }
-    let value = run_limited(&state, move |_verifier| {
+    let value = run_limited(&state, "the work", move |_verifier| {
         hallmark::fingerprint::Fingerprint::of_bytes("upload", &body)
             .map(|f| f.unit_bytes().to_vec())
             .map_err(hallmark::Error::from)
@@ -442,7 +442,7 @@ pub(crate) async fn publish(
     } else {
         Some(declared_format(content_type, None)?)
     };
-    let entry = run_limited(&state, move |verifier| {
+    let entry = run_limited(&state, "the work", move |verifier| {
         let upload = match format {
             Some(format) => Upload::Media {
                 format,

@@ -49,9 +49,13 @@ pub(crate) fn declared_format(
 }
 
 /// Run CPU-bound work on the blocking pool, within the verification pool's
-/// limit and the request timeout.
+/// limit and the request timeout; `what` names the work in the errors
+/// ("verification failed unexpectedly"). The permit is held until the work
+/// ends, even after a timeout answered the client: the pool never runs more
+/// than its size.
 pub(crate) async fn run_limited<T: Send + 'static>(
     state: &AppState,
+    what: &str,
     work: impl FnOnce(&Verifier) -> hallmark::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let permit = Arc::clone(&state.pool).acquire_owned().await.map_err(|_| {
@@ -71,12 +75,12 @@ pub(crate) async fn run_limited<T: Send + 'static>(
         Ok(Err(_panicked)) => Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "the work failed unexpectedly",
+            format!("{what} failed unexpectedly"),
         )),
         Err(_elapsed) => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "timeout",
-            format!("the work took longer than {} s", state.timeout.as_secs()),
+            format!("{what} took longer than {} s", state.timeout.as_secs()),
         )),
     }
 }

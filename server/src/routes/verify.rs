@@ -1,7 +1,5 @@
 //! `POST /v1/verify` and `POST /v1/verify/batch`: a file's report.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -12,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::middleware::{Verified, multipart_error, too_large};
-use crate::routes::shared::{Upload, declared_format};
+use crate::routes::shared::{Upload, declared_format, run_limited};
 use crate::state::AppState;
 
 /// The answer of `POST /v1/verify`: the report, and `may_use` when `?for=` asked.
@@ -105,62 +103,22 @@ async fn verify_bytes(
     // TIFF, a MOV as MP4: the same container).
     let format = MediaFormat::identify(&name, Some(format), &bytes, true)
         .map_err(|e| ApiError::from_library(&e))?;
-    let permit = Arc::clone(&state.pool).acquire_owned().await.map_err(|_| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "shutting_down",
-            "the service is stopping",
-        )
-    })?;
-    let verifier = Arc::clone(&state.verifier);
     let metrics = state.metrics.clone();
     let size = bytes.len() as u64;
-    let work = tokio::task::spawn_blocking(move || {
-        // The permit is held until the verification ends, even after a
-        // timeout answered the client: the pool never runs more than its size.
-        let _permit = permit;
+    let result = run_limited(state, "verification", move |verifier| {
         metrics.in_flight.inc();
         let result = verifier.verify_bytes(&name, Some(format), &bytes);
         metrics.in_flight.dec();
         metrics.bytes.inc_by(size);
         result
-    });
-    let result = match tokio::time::timeout(state.timeout, work).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(_panicked)) => {
-            state.metrics.results.with_label_values(&["error"]).inc();
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "verification failed unexpectedly",
-            ));
-        }
-        Err(_elapsed) => {
-            state.metrics.results.with_label_values(&["error"]).inc();
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
-                format!(
-                    "verification took longer than {} s",
-                    state.timeout.as_secs()
-                ),
-            ));
-        }
+    })
+    .await;
+    let outcome = match &result {
+        Ok(report) => report.state.as_str(),
+        Err(_) => "error",
     };
-    match result {
-        Ok(report) => {
-            state
-                .metrics
-                .results
-                .with_label_values(&[report.state.as_str()])
-                .inc();
-            Ok(report)
-        }
-        Err(err) => {
-            state.metrics.results.with_label_values(&["error"]).inc();
-            Err(ApiError::from_library(&err))
-        }
-    }
+    state.metrics.results.with_label_values(&[outcome]).inc();
+    result
 }
 
 /// The answer for a report, with `may_use` when asked.

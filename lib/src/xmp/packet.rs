@@ -259,7 +259,6 @@ pub fn read_packet(file: &str, packet: &[u8]) -> Result<XmpReading> {
 
 /// The `rdf:Description` hallmark adds, ending with a newline.
 fn description(statement: &Statement, about: &str, declare_rdf: bool) -> String {
-    let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
     let rdf = if declare_rdf {
         format!(" xmlns:rdf=\"{RDF_NS}\"")
     } else {
@@ -268,36 +267,34 @@ fn description(statement: &Statement, about: &str, declare_rdf: bool) -> String 
     let mut d = format!(
         " <rdf:Description rdf:about=\"{}\"{rdf}\n  xmlns:plus=\"{PLUS_NS}\">\n  \
          <plus:DataMining>{}</plus:DataMining>\n",
-        escape_attribute(about),
-        esc(&statement.data_mining.uri()),
+        // Raw, a tab, line feed or CR in an attribute reads back as a space.
+        escape_keeping(about, &['\t', '\n', '\r']),
+        escape_keeping(&statement.data_mining.uri(), &[]),
     );
     if let Some(text) = &statement.other_constraints {
         d.push_str(&format!(
             "  <plus:OtherConstraints>\n   <rdf:Alt>\n    \
              <rdf:li xml:lang=\"x-default\">{}</rdf:li>\n   </rdf:Alt>\n  \
              </plus:OtherConstraints>\n",
-            // A raw CR would read back as a line feed (XML normalizes line
-            // ends in text); as a reference it stays.
-            esc(&xml_chars(text)).replace('\r', "&#13;")
+            // Raw, a CR in text reads back as a line feed.
+            escape_keeping(&xml_chars(text), &['\r'])
         ));
     }
     d.push_str(" </rdf:Description>\n");
     d
 }
 
-/// `value` escaped for a double-quoted attribute so that it reads back the
-/// same: markup escaped, and tab, line feed and carriage return written as
-/// references, which survive the attribute-value normalization that turns
-/// them into spaces when raw.
-fn escape_attribute(value: &str) -> String {
+/// `value` with markup escaped (for text or a double-quoted attribute) and
+/// each character of `kept` written as a character reference, which XML's
+/// normalization of whitespace and line ends on reading leaves as it is.
+fn escape_keeping(value: &str, kept: &[char]) -> String {
     let escaped = quick_xml::escape::escape(value);
     let mut out = String::with_capacity(escaped.len());
     for c in escaped.chars() {
-        match c {
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
+        if kept.contains(&c) {
+            out.push_str(&format!("&#{};", u32::from(c)));
+        } else {
+            out.push(c);
         }
     }
     out
